@@ -1,0 +1,47 @@
+# Every target does its own set-up on a fresh machine: a .venv with the CPU build of torch first
+# (a bare `torch` would pull a multi-GB CUDA build), then newsbot with its dev extras.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+NEWSBOT := $(VENV)/bin/newsbot
+STAMP := $(VENV)/.installed-stamp
+TORCH := torch==2.13.0
+# Where pip finds the CPU build of torch: this machine's pip finds it on local disk; the
+# Dockerfile points this at the PyTorch CPU wheel index.
+TORCH_INDEX_URL ?=
+EXTRAS ?= [dev]
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install run bot test lint bench eval clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet $(TORCH) $(if $(TORCH_INDEX_URL),--index-url $(TORCH_INDEX_URL))
+	$(PY) -m pip install --quiet -e '.$(EXTRAS)'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Index corpus/ when the index is missing or stale (an up-to-date index is left as it is), then the REPL.
+run: install
+	$(NEWSBOT) index
+	$(NEWSBOT) repl
+
+bot: install
+	$(NEWSBOT) index --quiet
+	$(NEWSBOT) serve
+
+test: install
+	$(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+bench: install
+	$(PY) tests/bench/bench_index.py
+
+clean:
+	rm -rf $(VENV) data

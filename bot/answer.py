@@ -1,0 +1,525 @@
+"""The one answer function every surface calls: question -> short answer + checked citations."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+
+import numpy as np
+
+from bot import messages
+from bot.config import Settings
+from bot.extract import Candidate, candidates, extend_with, in_question, name_lists, normalise
+from bot.questions import NUMBER, OTHER, PERSON_OR_GROUP, classify, is_follow_up, named_sources
+from bot.types import Answer, Citation, Passage
+from index import dates
+from index.embedder import Embedder
+from index.search import Hit, SearchQuery, newest_date, query_terms, search
+from index.sentences import sentence_spans
+from index.store import NewsIndex
+
+EVIDENCE_PASSAGES = 4  # passages whose sentences are scored
+MAX_SENTENCES = 24  # sentences encoded per question (the latency budget)
+MAX_ANSWER_WORDS = 30
+# Calibrated on the QuAIL dev questions (Unanswerable vs Character_identity/Factual): below
+# this, the best sentence does not support an answer. See README "How good is it?".
+ABSTAIN_BELOW = 0.42
+COSINE_WEIGHT = 0.6
+OVERLAP_WEIGHT = 0.4
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier exchange of a conversation."""
+
+    question: str
+    resolved_question: str
+    answer_text: str
+
+
+@dataclass
+class AnswerContext:
+    """What answering needs, opened once at the edge and passed in."""
+
+    index: NewsIndex
+    embedder: Embedder
+    settings: Settings
+    _sources: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def sources(self) -> list[str]:
+        if self._sources is None:
+            rows = self.index.db.execute("select distinct source from articles where source != ''")
+            self._sources = [r[0] for r in rows]
+        return self._sources
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence of a retrieved passage, located in its paragraph and scored."""
+
+    text: str
+    hit: Hit
+    paragraph: int
+    paragraph_text: str
+    rank: int
+    cosine: float = 0.0
+    overlap: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return COSINE_WEIGHT * self.cosine + OVERLAP_WEIGHT * self.overlap
+
+
+_CONTEXT = re.compile(r"^(?P<question>.*?) \((?P<context>.*)\)$", re.S)
+
+
+def resolve_follow_up(question: str, history: Sequence[Turn]) -> str:
+    """A follow-up borrows the subject of the conversation, written as "question (context)".
+
+    The context is the topic question of the conversation plus the last short answer, so a
+    chain of follow-ups stays about the same subject instead of nesting ever deeper.
+    """
+    if not history or not is_follow_up(question):
+        return question
+    last = history[-1]
+    nested = _CONTEXT.match(last.resolved_question)
+    topic = nested.group("context") if nested else last.resolved_question
+    answer = re.sub(r"\s*\[\d+\]", "", last.answer_text).strip()
+    if answer and len(answer.split()) <= 12 and answer not in topic:
+        topic = f"{topic} {answer}"
+    return f"{question} ({topic})"
+
+
+def split_follow_up(resolved: str) -> tuple[str, str]:
+    """(the question itself, the borrowed context) of a resolved question."""
+    nested = _CONTEXT.match(resolved)
+    return (nested.group("question"), nested.group("context")) if nested else (resolved, "")
+
+
+def _paragraph_texts(index: NewsIndex, hits: Sequence[Hit]) -> dict[str, str]:
+    ids = sorted({pid for h in hits for pid in h.paragraph_ids})
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = index.db.execute(
+        f"select paragraph_id, text from paragraphs where paragraph_id in ({marks})", ids
+    )
+    return {r[0]: r[1] for r in rows}
+
+
+def sentences_of(hit: Hit, rank: int, paragraph_text: dict[str, str]) -> list[Evidence]:
+    """The sentences of a passage, each with the paragraph (¶ ordinal and text) it comes from."""
+    parts = hit.text.split("\n\n") if len(hit.paragraph_ids) > 1 else [hit.text]
+    out = []
+    for offset, (pid, part) in enumerate(zip(hit.paragraph_ids, parts, strict=False)):
+        full = paragraph_text.get(pid, part)
+        for a, b in sentence_spans(part):
+            out.append(Evidence(part[a:b], hit, hit.first_paragraph + offset, full, rank))
+    return out
+
+
+_AUXILIARY = frozenset(
+    "is was are were has have had will would can could did does do may might should".split()
+)
+
+
+def asked_verb(question: str) -> str | None:
+    """The verb of a "who VERB ..." question ("won" in "Who won the World Cup?")."""
+    m = re.search(r"\bwho\s+(\w+)", question, re.I)
+    if m is None or m.group(1).lower() in _AUXILIARY:
+        return None
+    return m.group(1).lower()
+
+
+# Irregular past forms, so "Who won" finds "wins" and "Who leads" finds "led".
+_IRREGULAR = {
+    "won": "win",
+    "led": "lead",
+    "said": "say",
+    "told": "tell",
+    "met": "meet",
+    "took": "take",
+    "gave": "give",
+    "made": "make",
+    "left": "leave",
+    "became": "become",
+    "ran": "run",
+    "sold": "sell",
+    "bought": "buy",
+    "chose": "choose",
+    "held": "hold",
+    "fled": "flee",
+    "struck": "strike",
+    "shot": "shoot",
+    "brought": "bring",
+    "sent": "send",
+    "spoke": "speak",
+    "wrote": "write",
+    "found": "find",
+    "lost": "lose",
+    "paid": "pay",
+    "sued": "sue",
+}
+
+
+def _verb_stems(verb: str) -> set[str]:
+    base = _IRREGULAR.get(verb, verb)
+    forms = {verb, base} | {k for k, v in _IRREGULAR.items() if v == base}
+    return {f[:4] if len(f) > 4 else f for f in forms}
+
+
+def mentions_verb(sentence: str, verb: str) -> bool:
+    stems = _verb_stems(verb)
+    return any(w.lower().startswith(tuple(stems)) for w in re.findall(r"\w+", sentence))
+
+
+CONTEXT_WEIGHT = 0.25  # a follow-up's own words matter more than the ones it borrowed
+
+
+@dataclass(frozen=True)
+class TermWeights:
+    own: dict[str, float]
+    context: dict[str, float]
+
+
+def _weights_of(text: str) -> dict[str, float]:
+    """Names and numbers in a question say more about the answer than common words."""
+    weights = {}
+    for term in query_terms(text):
+        original = re.search(rf"\b{re.escape(term)}", text, re.I)
+        capital = original is not None and original.group(0)[:1].isupper()
+        weights[term] = 2.0 if capital or term[:1].isdigit() else 1.0
+    return weights
+
+
+def _term_weights(question: str) -> TermWeights:
+    own, context = split_follow_up(question)
+    return TermWeights(_weights_of(own), _weights_of(context))
+
+
+def _share(words: set[str], weights: dict[str, float]) -> float:
+    got = sum(w for term, w in weights.items() if normalise(term)[:6] in words)
+    return got / sum(weights.values())
+
+
+def _overlap(sentence: str, weights: TermWeights) -> float:
+    """Weighted share of the question's words in the sentence (a follow-up's own words first)."""
+    words = {normalise(w)[:6] for w in sentence.split()}
+    if not weights.own:
+        return _share(words, weights.context) if weights.context else 0.0
+    if not weights.context:
+        return _share(words, weights.own)
+    own = _share(words, weights.own)
+    return (1 - CONTEXT_WEIGHT) * own + CONTEXT_WEIGHT * _share(words, weights.context)
+
+
+def score_sentences(
+    ctx: AnswerContext, question: str, query_vector: np.ndarray, hits: Sequence[Hit]
+) -> list[Evidence]:
+    texts = _paragraph_texts(ctx.index, hits[:EVIDENCE_PASSAGES])
+    weights = _term_weights(question)
+    evidence = [
+        e
+        for rank, hit in enumerate(hits[:EVIDENCE_PASSAGES])
+        for e in sentences_of(hit, rank, texts)
+    ]
+    if not evidence:
+        return []
+    # Encoding sentences is the costly step: encode only the likeliest ones, picked by the
+    # question's words and the passage's rank.
+    evidence.sort(key=lambda e: -(_overlap(e.text, weights) - 0.1 * e.rank))
+    evidence = evidence[:MAX_SENTENCES]
+    vectors = ctx.embedder.encode([e.text for e in evidence])
+    cosines = vectors @ query_vector
+    scored = [
+        Evidence(
+            e.text,
+            e.hit,
+            e.paragraph,
+            e.paragraph_text,
+            e.rank,
+            float(c),
+            _overlap(e.text, weights),
+        )
+        for e, c in zip(evidence, cosines, strict=True)
+    ]
+    scored.sort(key=lambda e: -e.score)
+    return scored
+
+
+@dataclass(frozen=True)
+class Choice:
+    text: str
+    support: list[Evidence]
+
+
+def vote(
+    question: str, answer_type: str, evidence: Sequence[Evidence], top: int = 5
+) -> Choice | None:
+    """The candidate of the expected type that the best sentences support most, across outlets."""
+    tally: dict[str, float] = defaultdict(float)
+    support: dict[str, list[Evidence]] = defaultdict(list)
+    surface: dict[str, str] = {}
+    best = evidence[0].score if evidence else 0.0
+    terms = {normalise(t) for t in query_terms(question)}
+    for e in evidence[:top]:
+        if e.score < best * 0.75:
+            break
+        seen_here: set[str] = set()
+        for found in candidates(e.text, answer_type):
+            cand = extend_with(e.text, found, terms) if answer_type == NUMBER else found
+            key = normalise(cand.text)
+            if not key or key in seen_here or in_question(cand.text, question):
+                continue
+            seen_here.add(key)
+            # Earlier mentions in a sentence are usually its subject; a number that counts
+            # what the question counts ("700 asylum seekers") beats other numbers.
+            weight = 1.0 - 0.1 * min(len(seen_here) - 1, 5)
+            if cand.end > found.end:
+                weight += 0.5
+            tally[key] += e.score * weight
+            support[key].append(e)
+            surface.setdefault(key, cand.text)
+    if not tally:
+        return None
+    key = max(tally, key=lambda k: (tally[k], len(k)))
+    return Choice(surface[key], support[key])
+
+
+def relation(question: str, sentence: str) -> str | None:
+    """For "who warned whom": the sentence's words from the actor to the target of the verb."""
+    verb = asked_verb(question)
+    if verb is None:
+        return None
+    stems = tuple(_verb_stems(verb))
+    for m in re.finditer(r"\b\w+\b", sentence):
+        if m.group(0).lower().startswith(stems):
+            before = candidates(sentence[: m.start()], PERSON_OR_GROUP)
+            after = candidates(sentence[m.end() :], PERSON_OR_GROUP)
+            if before and after:
+                start, end = before[-1].start, m.end() + after[0].end
+                phrase = sentence[start:end]
+                # "Moscow has warned the United States", not half the sentence.
+                if len(phrase.split()) <= 12:
+                    return phrase
+    return None
+
+
+def _all_names(question: str, answer_type: str, sentence: str) -> list[str]:
+    """For plural questions ("which countries"): a coordinated list of names, else every name."""
+    lists = [[n for n in names if not in_question(n, question)] for names in name_lists(sentence)]
+    lists = [names for names in lists if len(names) > 1]
+    if lists:
+        return max(lists, key=len)
+    out: list[str] = []
+    for cand in candidates(sentence, answer_type):
+        if not in_question(cand.text, question) and cand.text not in out:
+            out.append(cand.text)
+    return out
+
+
+def _join_names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _trim_words(text: str, limit: int = MAX_ANSWER_WORDS) -> str:
+    words = text.split()
+    return text if len(words) <= limit else " ".join(words[:limit]) + " …"
+
+
+def _citation(ctx: AnswerContext, n: int, e: Evidence) -> Citation | None:
+    """A citation only when the paragraph really contains the quote."""
+    if e.text not in e.paragraph_text:
+        return None
+    also = tuple(
+        ", ".join(x for x in (d["source"], d["published"], d["url"]) if x)
+        for d in ctx.index.duplicates_of(e.hit.article_id)
+    )
+    return Citation(
+        n=n,
+        article_id=e.hit.article_id,
+        title=e.hit.title,
+        source=e.hit.source,
+        published=e.hit.published,
+        url=e.hit.url,
+        paragraph=e.paragraph,
+        quote=e.text,
+        paragraph_text=e.paragraph_text,
+        also_in=also,
+    )
+
+
+def _fuse(first: Sequence[Hit], second: Sequence[Hit], k: int) -> list[Hit]:
+    """Reciprocal rank fusion of two rankings of hits."""
+    score: dict[int, float] = defaultdict(float)
+    by_id: dict[int, Hit] = {}
+    for ranking in (first, second):
+        for rank, hit in enumerate(ranking):
+            score[hit.chunk] += 1.0 / (60 + rank)
+            by_id.setdefault(hit.chunk, hit)
+    return [by_id[c] for c in sorted(score, key=lambda c: -score[c])[:k]]
+
+
+def _passages(hits: Sequence[Hit]) -> tuple[Passage, ...]:
+    return tuple(
+        Passage(
+            text=h.text,
+            score=round(h.score, 4),
+            article_id=h.article_id,
+            paragraphs=tuple(range(h.first_paragraph, h.last_paragraph + 1)),
+            title=h.title,
+            source=h.source,
+            published=h.published,
+            url=h.url,
+        )
+        for h in hits
+    )
+
+
+def _abstain(
+    ctx: AnswerContext, question: str, resolved: str, hits: Sequence[Hit], timings: dict
+) -> Answer:
+    info_newest = newest_date(ctx.index)
+    count = ctx.index.db.execute("select count(*) from articles").fetchone()[0]
+    text = messages.NOTHING_FOUND.format(
+        count=count, newest=info_newest.isoformat() if info_newest else "an unknown date"
+    )
+    return Answer(question, text, True, (), _passages(hits), timings, resolved)
+
+
+def answer_question(
+    ctx: AnswerContext,
+    question: str,
+    *,
+    history: Sequence[Turn] = (),
+    as_of: date | None = None,
+) -> Answer:
+    """Answer `question` from the index, citing the paragraphs that say so, or abstain."""
+    started = time.perf_counter()
+    resolved = resolve_follow_up(question.strip(), history)
+    today = as_of or date.today()
+    query = SearchQuery(
+        text=resolved,
+        window=dates.resolve(question, today),
+        sources=named_sources(question, ctx.sources),
+    )
+    k = max(10, ctx.settings.top_k)
+    result = search(ctx.index, ctx.embedder, query, k=k)
+    timings = dict(result.timings_ms)
+    hits = result.hits
+    own, context = split_follow_up(resolved)
+    if context and query_terms(own):
+        # A follow-up that names something new ("and what did Lavrov say?") is searched on
+        # its own words too, so the borrowed context does not drown them.
+        alone = search(ctx.index, ctx.embedder, replace(query, text=own), k=k)
+        hits = _fuse(alone.hits, hits, k)
+        vector = alone.query_vector + result.query_vector
+        result = replace(result, query_vector=vector / np.linalg.norm(vector))
+    t = time.perf_counter()
+    evidence = score_sentences(ctx, resolved, result.query_vector, hits) if hits else []
+    timings["sentences"] = (time.perf_counter() - t) * 1000
+    if not evidence or evidence[0].score < ABSTAIN_BELOW:
+        timings["total"] = (time.perf_counter() - started) * 1000
+        return _abstain(ctx, question, resolved, hits, timings)
+
+    t = time.perf_counter()
+    kind = classify(question)
+    best = evidence[0]
+    chosen = vote(resolved, kind.answer_type, evidence) if kind.answer_type != OTHER else None
+    cited: list[Evidence]
+    verb = asked_verb(question)
+    if chosen is not None and verb is not None:
+        # "Who won X?" needs a sentence that says someone won, not one that only names X.
+        chosen = Choice(chosen.text, [e for e in chosen.support if mentions_verb(e.text, verb)])
+        if not chosen.support:
+            timings["total"] = (time.perf_counter() - started) * 1000
+            return _abstain(ctx, question, resolved, hits, timings)
+    if chosen is not None:
+        line = chosen.text
+        if kind.plural:
+            line = _join_names(_all_names(resolved, kind.answer_type, chosen.support[0].text))
+        if kind.answer_type == PERSON_OR_GROUP:
+            for e in chosen.support:
+                phrase = relation(question, e.text)
+                if phrase:
+                    line = phrase
+                    break
+        # The best supporting sentence, plus others from different articles that agree.
+        cited = []
+        for e in chosen.support:
+            if all(e.hit.article_id != c.hit.article_id for c in cited):
+                cited.append(e)
+            if len(cited) == 3:
+                break
+    else:
+        line = best.text
+        cited = [best]
+    citations: list[Citation] = []
+    for e in cited:
+        c = _citation(ctx, len(citations) + 1, e)
+        if c is not None:
+            citations.append(c)
+    if not citations:
+        timings["total"] = (time.perf_counter() - started) * 1000
+        return _abstain(ctx, question, resolved, hits, timings)
+    marks = "".join(f"[{c.n}]" for c in citations)
+    text = f"{_trim_words(line)} {marks}"
+    timings["extract"] = (time.perf_counter() - t) * 1000
+    timings["total"] = (time.perf_counter() - started) * 1000
+    return Answer(question, text, False, tuple(citations), _passages(hits), timings, resolved)
+
+
+def choose(
+    ctx: AnswerContext, question: str, choices: Sequence[str], *, as_of: date | None = None
+) -> int:
+    """Multiple choice: the choice the retrieved evidence supports best (index into choices)."""
+    today = as_of or date.today()
+    query = SearchQuery(text=question, window=dates.resolve(question, today))
+    hits = search(ctx.index, ctx.embedder, query, k=10).hits
+    passages = [normalise(h.title + " " + h.text) for h in hits]
+    vectors = ctx.embedder.encode([f"{question} {c}" for c in choices])
+    texts = [h.text for h in hits[:EVIDENCE_PASSAGES]]
+    passage_vectors = ctx.embedder.encode(texts) if texts else np.zeros((0, vectors.shape[1]))
+    scores = []
+    for i, choice in enumerate(choices):
+        key = normalise(choice)
+        presence = sum(1.0 / (rank + 1) for rank, p in enumerate(passages) if key and key in p)
+        similarity = float((passage_vectors @ vectors[i]).max()) if len(texts) else 0.0
+        scores.append(presence + similarity)
+    return int(np.argmax(scores)) if scores else 0
+
+
+def answer_to_json(answer: Answer) -> dict:
+    """The `newsbot ask --json` object: field names scripts and tests rely on."""
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "abstained": answer.abstained,
+        "citations": [
+            {k: v for k, v in asdict(c).items() if k != "also_in"} | {"also_in": list(c.also_in)}
+            for c in answer.citations
+        ],
+        "passages": [
+            {
+                "text": p.text,
+                "score": p.score,
+                "article_id": p.article_id,
+                "paragraphs": list(p.paragraphs),
+                "title": p.title,
+                "source": p.source,
+                "published": p.published,
+                "url": p.url,
+            }
+            for p in answer.passages
+        ],
+        "timings_ms": {k: round(v, 2) for k, v in answer.timings_ms.items()},
+        "resolved_question": answer.resolved_question,
+    }
+
+
+__all__ = ["AnswerContext", "Candidate", "Turn", "answer_question", "answer_to_json", "choose"]

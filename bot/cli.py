@@ -1,0 +1,179 @@
+"""The `newsbot` command line: the one place that reads settings and wires the parts."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+
+from bot.answer import answer_to_json
+from bot.config import Settings
+from bot.messages import question_problem
+from bot.service import NewsService
+from bot.terminal import format_answer
+from index.build import BuildReport, Progress, build_index
+from index.embedder import EmbedderError, SentenceTransformerEmbedder
+from index.store import StoreError, open_index
+
+log = logging.getLogger("newsbot")
+
+
+def make_embedder(settings: Settings) -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size)
+
+
+class TqdmProgress:
+    """Progress bars for long runs: articles read, then chunks embedded per second."""
+
+    def __init__(self) -> None:
+        from tqdm import tqdm
+
+        self._tqdm = tqdm
+        self._bars: dict[str, object] = {}
+
+    def __call__(self, p: Progress) -> None:
+        bar = self._bars.get(p.stage)
+        if bar is None:
+            unit = {"loading": "article", "embedding": "chunk"}.get(p.stage, "step")
+            for other in self._bars.values():
+                other.close()  # type: ignore[attr-defined]
+            bar = self._tqdm(total=p.total, desc=p.stage, unit=unit, leave=False, file=sys.stderr)
+            self._bars[p.stage] = bar
+        bar.n = p.done  # type: ignore[attr-defined]
+        bar.refresh()  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        for bar in self._bars.values():
+            bar.close()  # type: ignore[attr-defined]
+
+
+def run_index(
+    settings: Settings, paths: tuple[Path, ...], rebuild: bool, quiet: bool
+) -> BuildReport:
+    progress = None if quiet else TqdmProgress()
+    try:
+        return build_index(
+            paths or settings.corpus_paths,
+            settings,
+            make_embedder(settings),
+            rebuild=rebuild,
+            progress=progress,
+        )
+    except (StoreError, EmbedderError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        if progress is not None:
+            progress.close()
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens (to stderr).")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
+    """newsbot: answers questions about news, citing the exact paragraph."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # httpx logs request URLs, which carry the bot token, at INFO.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        ctx.obj = Settings()
+    except ValidationError as exc:
+        raise click.ClickException(f"Invalid settings: {exc}") from exc
+
+
+@cli.command("index")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--rebuild", is_flag=True, help="Build the index anew instead of updating it.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars; only the summary line.")
+@click.pass_obj
+def index_cmd(settings: Settings, paths: tuple[Path, ...], rebuild: bool, quiet: bool) -> None:
+    """Index PATHS (files or folders; default: NEWSBOT_CORPUS_PATHS), incrementally."""
+    report = run_index(settings, paths, rebuild, quiet)
+    summary = report.summary()
+    click.echo(summary.splitlines()[-1] if quiet and not report.skipped else summary)
+
+
+@cli.command("stats")
+@click.pass_obj
+def stats_cmd(settings: Settings) -> None:
+    """What the index holds."""
+    try:
+        info = open_index(settings.data_dir).info()
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"articles: {info.articles}")
+    click.echo(f"stories: {info.stories} (near-duplicate copies linked to their first copy)")
+    click.echo(f"paragraphs: {info.paragraphs}")
+    click.echo(f"chunks: {info.chunks}")
+    click.echo(f"newest article: {info.newest or 'unknown'}")
+    click.echo(f"model: {info.model} ({info.dim} dimensions, FAISS {info.faiss_index})")
+    click.echo(
+        f"index size: {info.size_bytes / 1e6:.1f} MB ({info.generation}, built {info.built_at})"
+    )
+
+
+def open_service(settings: Settings) -> NewsService:
+    service = NewsService(settings, make_embedder(settings))
+    try:
+        service.context()
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return service
+
+
+def parse_day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.replace("/", "-"))
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date like 2023-01-05") from exc
+
+
+@cli.command("ask")
+@click.argument("question")
+@click.option("--as-of", help="Take this day (YYYY-MM-DD) as today, for 'this week' and the like.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (for scripts).")
+@click.option("--conversation", default="cli", show_default=True, help="Conversation id.")
+@click.option("--debug", is_flag=True, help="Show scores and timings of each stage.")
+@click.pass_obj
+def ask_cmd(
+    settings: Settings,
+    question: str,
+    as_of: str | None,
+    as_json: bool,
+    conversation: str,
+    debug: bool,
+) -> None:
+    """Answer QUESTION from the index, with citations."""
+    day = parse_day(as_of)
+    problem = question_problem(question, settings.max_question_chars)
+    if problem:
+        raise click.ClickException(problem)
+    service = open_service(settings)
+    answer = service.ask(conversation, question, as_of=day)
+    if as_json:
+        click.echo(json.dumps(answer_to_json(answer), ensure_ascii=False))
+    else:
+        click.echo(format_answer(answer, color=sys.stdout.isatty(), debug=debug))
+
+
+@cli.command("repl")
+@click.option("--as-of", help="Take this day (YYYY-MM-DD) as today.")
+@click.pass_obj
+def repl_cmd(settings: Settings, as_of: str | None) -> None:
+    """Ask questions interactively (history, line editing, follow-ups)."""
+    from bot.repl import run_repl
+
+    run_repl(open_service(settings), parse_day(as_of))
+
+
+def main() -> None:
+    cli(prog_name="newsbot")

@@ -1,0 +1,123 @@
+"""Answer candidates inside evidence sentences: names, places, dates and numbers, by rule."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.questions import DATE, NAME, NUMBER, PERSON_OR_GROUP, PLACE
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+DATE_RE = re.compile(
+    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?"
+    rf"|{_MONTH}\s+\d{{4}}|(?:on\s+)?{_WEEKDAY}|(?:in\s+)?(?:19|20)\d{{2}})\b"
+)
+NUMBER_RE = re.compile(
+    r"(?:\b(?:more than|less than|fewer than|over|under|about|nearly|almost|at least|some"
+    r"|around|up to)\s+)?(?<![\w.])(?:\$|£|€)?\d[\d,]*(?:\.\d+)?(?:\s?(?:%|percent|per cent"
+    r"|million|billion|trillion|thousand|hundred))?"
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?"
+    r"|thousands?|millions?)\b"
+)
+# Capitalised runs, allowing lower-case glue inside a name ("Bank of England", "Abu al-Bakr").
+NAME_RE = re.compile(
+    r"(?:[A-Z][\w'’.-]*|[A-Z]{2,})(?:\s+(?:(?:of|of the|de|del|da|van|von|al|bin|for)\s+)?"
+    r"(?:[A-Z][\w'’.-]*|\d+))*"
+)
+# Capitalised words that start sentences or clauses without naming anything.
+_NOT_NAMES = frozenset(
+    """The A An He She It They We I You This That These Those His Her Its Their Our My In On At
+    For From With By As But And Or If When While After Before Since During Under Over Last Next
+    According Also However Meanwhile Still Yet So Then There Here What Who Which Where Why How Mr
+    Mrs Ms Dr Some Many Most Several Both Each Every All One Two Three No Not Monday Tuesday
+    Wednesday Thursday Friday Saturday Sunday Earlier Later Today Yesterday Tomorrow Now Among
+    Despite Although Though Because Once Such Other Another More Less New Former Local Officials
+    Police Reuters AP AFP CNN""".split()
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str
+    start: int
+    end: int
+
+
+def _strip_leading(span: str, start: int) -> tuple[str, int]:
+    words = span.split()
+    while words and words[0].strip("'’\".,") in _NOT_NAMES:
+        start += len(words[0]) + 1
+        words = words[1:]
+    return " ".join(words), start
+
+
+def names(sentence: str) -> list[Candidate]:
+    out = []
+    for m in NAME_RE.finditer(sentence):
+        text, start = _strip_leading(m.group(0).rstrip(".,'’"), m.start())
+        text = re.sub(r"['’]s$", "", text)
+        if len(text) < 2 or text in _NOT_NAMES:
+            continue
+        out.append(Candidate(text, start, start + len(text)))
+    return out
+
+
+def candidates(sentence: str, answer_type: str) -> list[Candidate]:
+    """Spans of `sentence` that could answer a question of `answer_type`."""
+    if answer_type == DATE:
+        return [Candidate(m.group(0), m.start(), m.end()) for m in DATE_RE.finditer(sentence)]
+    if answer_type == NUMBER:
+        return [
+            Candidate(m.group(0).strip(), m.start(), m.end())
+            for m in NUMBER_RE.finditer(sentence)
+            if not DATE_RE.fullmatch(m.group(0).strip())
+        ]
+    if answer_type in (PERSON_OR_GROUP, PLACE, NAME):
+        return [c for c in names(sentence) if not DATE_RE.fullmatch(c.text)]
+    return []
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text.lower())).strip()
+
+
+def in_question(candidate: str, question: str) -> bool:
+    """A candidate the question already names is no answer ("Who warned Russia?" -> not Russia)."""
+    cand = normalise(candidate)
+    q = " " + normalise(question) + " "
+    if f" {cand} " in q:
+        return True
+    words = [w for w in cand.split() if len(w) > 3]
+    return bool(words) and all(f" {w} " in q for w in words)
+
+
+def extend_with(sentence: str, cand: Candidate, terms: set[str], limit: int = 3) -> Candidate:
+    """ "700" -> "700 asylum seekers" when the question asked "how many asylum seekers"."""
+    end = cand.end
+    for m in re.finditer(r"\s*([\w'-]+)", sentence[cand.end :]):
+        word = normalise(m.group(1))
+        if limit == 0 or not word or not any(word[:5] == t[:5] for t in terms):
+            break
+        end = cand.end + m.end()
+        limit -= 1
+    return Candidate(sentence[cand.start : end], cand.start, end)
+
+
+_LIST_RE = re.compile(
+    r"((?:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*,\s+)+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*,?"
+    r"\s+(?:and|or)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)"
+)
+
+
+def name_lists(sentence: str) -> list[list[str]]:
+    """Coordinated names, "Kazakhstan, Kyrgyzstan and Tajikistan": what plural questions want."""
+    out = []
+    for m in _LIST_RE.finditer(sentence):
+        items = re.split(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+", m.group(1).rstrip(","))
+        items = [_strip_leading(i.strip(), 0)[0] for i in items]
+        out.append([i for i in items if i])
+    return out

@@ -1,0 +1,89 @@
+"""What a question asks for: the expected answer type, outlets named, follow-up detection."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Answer types the extractor knows how to find in a sentence.
+PERSON_OR_GROUP = "who"
+DATE = "when"
+PLACE = "where"
+NUMBER = "number"
+NAME = "name"  # "which team", "what company": a proper name of the head noun's kind
+OTHER = "other"
+
+_WH = [
+    (re.compile(r"\bhow (many|much|long|old|far|big|large|high)\b", re.I), NUMBER),
+    (re.compile(r"\bwhat (percentage|percent|number|amount|age|share)\b", re.I), NUMBER),
+    (re.compile(r"\b(who|whom|whose)\b", re.I), PERSON_OR_GROUP),
+    (re.compile(r"\bwhen\b|\bwhat (date|day|year|month|time)\b", re.I), DATE),
+    (
+        re.compile(
+            r"\bwhere\b|\bwhich (countr(y|ies)|cit(y|ies)|states?|nations?|regions?|places?)\b",
+            re.I,
+        ),
+        PLACE,
+    ),
+    # "which team", "what company"; not "what did ... say" or "what is ...".
+    (
+        re.compile(
+            r"\b(which|what)\s+(?!(?:did|does|do|is|was|are|were|has|have|had|will|would|can"
+            r"|could|should|happened|happens)\b)[a-z]+",
+            re.I,
+        ),
+        NAME,
+    ),
+]
+_RELATION = re.compile(r"\bwho\b.*\bwhom\b|\bwho\s+\w+ed\s+whom\b", re.I)
+_FOLLOW_UP = re.compile(
+    r"^(and|but|also|so|then)\b|\b(that|it|he|she|they|them|him|her|this|those|these|there)\b"
+    r"|^what about\b|^how about\b",
+    re.I,
+)
+
+
+_PLURAL_HEAD = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(\w+s)\b", re.I)
+
+
+@dataclass(frozen=True)
+class QuestionKind:
+    answer_type: str
+    relation: bool  # "who warned whom": both sides of the relation are wanted
+    plural: bool  # "which countries": every name of the kind in the evidence sentence
+
+
+def classify(question: str) -> QuestionKind:
+    relation = bool(_RELATION.search(question))
+    head = _PLURAL_HEAD.search(question)
+    plural = head is not None and not head.group(1).lower().endswith(("ss", "us", "is"))
+    for pattern, kind in _WH:
+        if pattern.search(question):
+            return QuestionKind(kind, relation, plural)
+    return QuestionKind(OTHER, relation, plural)
+
+
+def is_follow_up(question: str) -> bool:
+    """Short questions leaning on the conversation: "and what did Lavrov say?", "when was that?"."""
+    words = question.split()
+    return len(words) <= 12 and bool(_FOLLOW_UP.search(question))
+
+
+def named_sources(question: str, known: list[str]) -> tuple[str, ...]:
+    """Outlets the question restricts to: "according to Reuters", "in Press TV", "from CNN"."""
+    q = question.lower()
+    found = []
+    for source in known:
+        name = source.lower()
+        short = re.sub(r"\.(com|org|net|co\.uk|ir|news)$", "", name)
+        for form in {name, short}:
+            if len(form) < 2:
+                continue
+            if re.search(
+                rf"\b(according to|in|from|by|on|per)\s+(the\s+)?{re.escape(form)}\b"
+                rf"|\b{re.escape(form)}\s+(says|said|reports|reported|wrote)\b",
+                q,
+            ):
+                found.append(name)
+                break
+    return tuple(dict.fromkeys(found))

@@ -1,0 +1,48 @@
+"""Answering for long-lived surfaces: follows index rebuilds and keeps conversations."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+from bot.answer import AnswerContext, Turn, answer_question
+from bot.config import Settings
+from bot.conversations import ConversationStore
+from bot.types import Answer
+from index.embedder import Embedder
+from index.store import current_generation, open_index
+
+CONVERSATIONS_DB = "conversations.db"
+
+
+class NewsService:
+    """Re-opens the index when a run switched generations, so a rebuild shows without a restart."""
+
+    def __init__(self, settings: Settings, embedder: Embedder) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.conversations = ConversationStore(settings.data_dir / CONVERSATIONS_DB)
+        self._lock = threading.Lock()
+        self._context: AnswerContext | None = None
+
+    def context(self) -> AnswerContext:
+        """The answer context of the live generation (opening it when it changed)."""
+        live = current_generation(self.settings.data_dir)
+        with self._lock:
+            if self._context is None or live is None or self._context.index.path != live:
+                self._context = AnswerContext(
+                    open_index(self.settings.data_dir), self.embedder, self.settings
+                )
+            return self._context
+
+    def ask(self, conversation: str, question: str, *, as_of: date | None = None) -> Answer:
+        history = self.conversations.history(conversation)
+        answer = answer_question(self.context(), question, history=history, as_of=as_of)
+        self.conversations.append(
+            conversation,
+            Turn(question, answer.resolved_question, "" if answer.abstained else answer.text),
+        )
+        return answer
+
+    def new_conversation(self, conversation: str) -> None:
+        self.conversations.reset(conversation)

@@ -1,0 +1,62 @@
+"""Answers as terminal text, coloured when the output is a terminal."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import date
+
+import click
+
+from bot.types import Answer, Citation
+
+
+def format_date(iso: str) -> str:
+    """ "2021-07-13" -> "13 Jul 2021"; unknown dates stay out of the citation."""
+    try:
+        return date.fromisoformat(iso[:10]).strftime("%-d %b %Y")
+    except ValueError:
+        return iso
+
+
+def citation_line(c: Citation) -> str:
+    """[n] title — source, date, ¶k: the parts every surface shows."""
+    where = ", ".join(x for x in (c.source, format_date(c.published), f"¶{c.paragraph}") if x)
+    return f"[{c.n}] {c.title} — {where}"
+
+
+def format_answer(answer: Answer, *, color: bool = False, debug: bool = False) -> str:
+    style = click.style if color else (lambda text, **_: text)
+    lines = [style(answer.text, bold=True)]
+    for c in answer.citations:
+        quote = textwrap.fill(
+            f"“{c.quote}”", width=88, initial_indent="    ", subsequent_indent="    "
+        )
+        lines.append(style(quote, fg="green"))
+        lines.append("    " + style(citation_line(c), fg="cyan"))
+        if c.url:
+            lines.append("    " + style(c.url, fg="blue", underline=True))
+        for other in c.also_in:
+            lines.append("    " + style(f"also in: {other}", dim=True))
+    if answer.abstained and answer.passages:
+        lines.append("Closest articles I have:")
+        seen = set()
+        for p in answer.passages:
+            if p.article_id in seen:
+                continue
+            seen.add(p.article_id)
+            when = format_date(p.published)
+            lines.append(f"  - {p.title} — {', '.join(x for x in (p.source, when) if x)}")
+            if len(seen) == 3:
+                break
+    if debug:
+        lines.append(
+            style(
+                "timings (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in answer.timings_ms.items()),
+                dim=True,
+            )
+        )
+        if answer.resolved_question != answer.question:
+            lines.append(style(f"understood as: {answer.resolved_question}", dim=True))
+        for i, p in enumerate(answer.passages[:5], 1):
+            lines.append(style(f"  #{i} {p.score:.3f} {p.title[:60]} ¶{p.paragraphs[0]}", dim=True))
+    return "\n".join(lines)

@@ -1,0 +1,54 @@
+"""The answer every surface shows: plain data, shared by the REPL, the CLI, eval and Telegram."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A quote and the paragraph that says it. `paragraph` is 1-based within the article."""
+
+    n: int
+    article_id: str
+    title: str
+    source: str
+    published: str
+    url: str
+    paragraph: int
+    quote: str
+    paragraph_text: str
+    # Other outlets carrying the same story (near-duplicates), each "source, date, url".
+    also_in: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A ranked passage (chunk) of the retrieval step. `paragraphs` are 1-based ordinals."""
+
+    text: str
+    score: float
+    article_id: str
+    paragraphs: tuple[int, ...]
+    title: str = ""
+    source: str = ""
+    published: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the answer function returns: a short answer line, its evidence, and how long it took.
+
+    When `abstained` is true, `text` says plainly that the news at hand does not answer, and
+    `citations` is empty; `passages` then holds the closest articles' passages.
+    """
+
+    question: str
+    text: str
+    abstained: bool
+    citations: tuple[Citation, ...] = ()
+    passages: tuple[Passage, ...] = ()
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    # The question as understood in the conversation (follow-ups get their subject filled in).
+    resolved_question: str = ""

@@ -1,0 +1,78 @@
+"""Time expressions in questions ("this week", "in March", "in 2021") resolved against "today"."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS.pop("may", None)  # "may" is far more often a verb; "in May" is handled below
+_MONTH_WORDS = "|".join(sorted((calendar.month_name[i] for i in range(1, 13)), key=len))
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """Articles dated in [start, end] fit the question.
+
+    `strict` windows (a named year or month) restrict the search; loose ones ("this week")
+    only boost articles inside them, since article dates are often approximate.
+    """
+
+    start: date
+    end: date
+    strict: bool
+    phrase: str
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+def parse_iso(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _month_window(year: int, month: int, phrase: str) -> DateWindow:
+    last = calendar.monthrange(year, month)[1]
+    return DateWindow(date(year, month, 1), date(year, month, last), True, phrase)
+
+
+def resolve(question: str, today: date) -> DateWindow | None:
+    """The date window a question's time expression names, or None when it names none."""
+    q = question.lower()
+    if re.search(r"\btoday\b|\btonight\b", q):
+        return DateWindow(today - timedelta(days=1), today, False, "today")
+    if re.search(r"\byesterday\b", q):
+        day = today - timedelta(days=1)
+        return DateWindow(day - timedelta(days=1), day, False, "yesterday")
+    if re.search(r"\b(this|past) week\b|\bthis weekend\b", q):
+        return DateWindow(today - timedelta(days=7), today, False, "this week")
+    if re.search(r"\blast week\b", q):
+        return DateWindow(today - timedelta(days=14), today - timedelta(days=5), False, "last week")
+    if re.search(r"\bthis month\b", q):
+        return DateWindow(today.replace(day=1), today, False, "this month")
+    if re.search(r"\blast month\b", q):
+        first = today.replace(day=1) - timedelta(days=1)
+        return _month_window(first.year, first.month, "last month")
+    if re.search(r"\bthis year\b", q):
+        return DateWindow(date(today.year, 1, 1), today, False, "this year")
+    if re.search(r"\blast year\b", q):
+        year = today.year - 1
+        return DateWindow(date(year, 1, 1), date(year, 12, 31), True, "last year")
+    named = re.search(rf"\b(?:in|during|since|of)\s+({_MONTH_WORDS})(?:\s+(\d{{4}}))?\b", question)
+    if named:
+        month = MONTHS[named.group(1).lower()] if named.group(1).lower() != "may" else 5
+        year = int(named.group(2)) if named.group(2) else today.year
+        if not named.group(2) and (year, month) > (today.year, today.month):
+            year -= 1  # "in March" asked in February means last March
+        return _month_window(year, month, named.group(0))
+    year_match = re.search(r"\b(?:in|during|of)\s+((?:19|20)\d{2})\b", q)
+    if year_match:
+        year = int(year_match.group(1))
+        return DateWindow(date(year, 1, 1), date(year, 12, 31), True, year_match.group(0))
+    return None

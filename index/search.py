@@ -1,0 +1,164 @@
+"""Hybrid retrieval: FAISS (dense) + FTS5 (BM25), fused, filtered, boosted by date and outlet."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from index.dates import DateWindow, parse_iso
+from index.embedder import Embedder
+from index.store import NewsIndex
+
+RRF_K = 60
+POOL = 100  # candidates taken from each retriever before fusion
+DATE_BOOST = 0.35  # added to the fused score (scaled to [0, 1]) for articles inside a loose window
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself no nor not now of off on once only or other our ours
+    out over own same she should so some such than that the their theirs them themselves then
+    there these they this those through to too under until up very was we were what when where
+    which while who whom whose why will with would you your yours yourself yourselves did says
+    said say week weeks month year today yesterday according news named name""".split()
+)
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*[A-Za-z0-9]|[A-Za-z0-9]")
+
+
+def query_terms(text: str) -> list[str]:
+    """Content words of a question, in order, without duplicates."""
+    out: list[str] = []
+    for raw in _TOKEN.findall(text):
+        token = raw.lower().replace("’", "'").strip(".'-")
+        token = token.removesuffix("'s")
+        if token and token not in STOPWORDS and token not in out:
+            out.append(token)
+    return out
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 MATCH expression: any content word (BM25 ranks documents with more of them)."""
+    parts = []
+    for term in query_terms(text):
+        cleaned = re.sub(r"[^a-z0-9]+", " ", term).strip()
+        if cleaned:
+            parts.append('"' + cleaned + '"')
+    return " OR ".join(parts)
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str
+    window: DateWindow | None = None
+    sources: tuple[str, ...] = ()  # restrict to these outlets (lower-case), when non-empty
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: int
+    article_id: str
+    text: str
+    paragraph_ids: tuple[str, ...]
+    first_paragraph: int
+    last_paragraph: int
+    title: str
+    source: str
+    published: str
+    url: str
+    score: float
+    dense: float
+    keyword_rank: int | None
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    query_vector: np.ndarray
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+def _fits(row: dict, query: SearchQuery) -> bool:
+    if query.sources and row["source"].lower() not in query.sources:
+        return False
+    if query.window is not None and query.window.strict:
+        day = parse_iso(row["published"])
+        return day is not None and query.window.contains(day)
+    return True
+
+
+def search(index: NewsIndex, embedder: Embedder, query: SearchQuery, k: int = 10) -> SearchResult:
+    """Rank chunks for `query`: reciprocal rank fusion of dense and BM25, then date fit."""
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    vector = embedder.encode([query.text])[0]
+    timings["encode"] = (time.perf_counter() - t) * 1000
+    restricted = bool(query.sources) or (query.window is not None and query.window.strict)
+    pool = POOL * 10 if restricted else POOL
+
+    t = time.perf_counter()
+    dense = index.dense(vector, pool)
+    timings["dense"] = (time.perf_counter() - t) * 1000
+    t = time.perf_counter()
+    keyword = index.keyword(fts_query(query.text), pool)
+    timings["keyword"] = (time.perf_counter() - t) * 1000
+
+    t = time.perf_counter()
+    fused: dict[int, float] = {}
+    dense_score = dict(dense)
+    keyword_rank: dict[int, int] = {}
+    for rank, (cid, _) in enumerate(dense):
+        fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+    for rank, (cid, _) in enumerate(keyword):
+        fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        keyword_rank[cid] = rank
+    rows = index.chunks(list(fused))
+    best = max(fused.values(), default=1.0)
+    scored: list[tuple[float, int]] = []
+    for cid, value in fused.items():
+        row = rows.get(cid)
+        if row is None or not _fits(row, query):
+            continue
+        score = value / best
+        if query.window is not None and not query.window.strict:
+            day = parse_iso(row["published"])
+            if day is not None and query.window.contains(day):
+                score += DATE_BOOST
+        scored.append((score, cid))
+    scored.sort(key=lambda sc: (-sc[0], sc[1]))
+    missing = [cid for _, cid in scored[:k] if cid not in dense_score]
+    if missing:
+        # Keyword-only hits: their cosine to the question, from the stored vectors.
+        for cid, vec in zip(missing, index.vectors(missing), strict=True):
+            dense_score[cid] = float(np.dot(vec, vector))
+    hits = []
+    for score, cid in scored[:k]:
+        row = rows[cid]
+        hits.append(
+            Hit(
+                chunk=cid,
+                article_id=row["article_id"],
+                text=row["text"],
+                paragraph_ids=tuple(row["paragraph_ids"]),
+                first_paragraph=row["first_paragraph"],
+                last_paragraph=row["last_paragraph"],
+                title=row["title"],
+                source=row["source"],
+                published=row["published"],
+                url=row["url"],
+                score=score,
+                dense=dense_score[cid],
+                keyword_rank=keyword_rank.get(cid),
+            )
+        )
+    timings["fuse"] = (time.perf_counter() - t) * 1000
+    return SearchResult(hits, vector, timings)
+
+
+def newest_date(index: NewsIndex) -> date | None:
+    row = index.db.execute("select max(published) from articles").fetchone()
+    return parse_iso(row[0]) if row and row[0] else None

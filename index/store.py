@@ -1,0 +1,473 @@
+"""Where the index lives: SQLite (sqlite-utils, FTS5) + FAISS, in atomic generations.
+
+Layout of the data folder:
+
+    CURRENT          name of the live generation (switched with one atomic rename)
+    index.lock       held by the one index run allowed at a time
+    vectors.db       embedding cache keyed by model + chunk text; survives crashes, so a
+                     killed run's encoding work is reused by the next run
+    gen-*/news.db    articles, paragraphs, chunks, FTS5, metadata
+    gen-*/chunks.faiss  normalised chunk vectors, ids = chunks.id
+
+A generation is written beside the live one and never changed once CURRENT names it, so a
+reader keeps answering from its generation while a run prepares the next.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+import sqlite_utils
+
+CURRENT = "CURRENT"
+DB_NAME = "news.db"
+FAISS_NAME = "chunks.faiss"
+VECTORS_DB = "vectors.db"
+LOCK_NAME = "index.lock"
+KEEP_OLD_GENERATIONS = 1  # the previous generation stays for readers that still hold it
+
+
+class StoreError(RuntimeError):
+    """Something is wrong with the stored index; the message says what to do."""
+
+
+class IndexMissing(StoreError):
+    pass
+
+
+class IndexInconsistent(StoreError):
+    pass
+
+
+class IndexBusy(StoreError):
+    pass
+
+
+def _m001_initial(db: sqlite_utils.Database) -> None:
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("articles").create(
+        {
+            "article_id": str,
+            "key": str,
+            "title": str,
+            "source": str,
+            "published": str,
+            "url": str,
+            "path": str,
+            "content_hash": str,
+            "body_hash": str,
+            "duplicate_of": str,
+            "minhash": bytes,
+            "n_paragraphs": int,
+            "added_at": str,
+        },
+        pk="article_id",
+    )
+    db.table("articles").create_index(["key"], unique=True)
+    db.table("articles").create_index(["duplicate_of"])
+    db.table("articles").create_index(["body_hash"])
+    db.table("articles").create_index(["path"])
+    db.table("paragraphs").create(
+        {
+            "paragraph_id": str,
+            "article_id": str,
+            "ordinal": int,
+            "text": str,
+            "start": int,
+            "end": int,
+        },
+        pk="paragraph_id",
+    )
+    db.table("paragraphs").create_index(["article_id", "ordinal"], unique=True)
+    db.table("chunks").create(
+        {
+            "id": int,
+            "chunk_id": str,
+            "article_id": str,
+            "ordinal": int,
+            "title": str,
+            "text": str,
+            "paragraph_ids": str,
+            "first_paragraph": int,
+            "last_paragraph": int,
+            "vector_key": str,
+        },
+        pk="id",
+    )
+    db.table("chunks").create_index(["article_id"])
+    db.table("chunks").create_index(["chunk_id"], unique=True)
+    # Porter stemming: "warned" in a question finds "warns" in a headline.
+    db.table("chunks").enable_fts(["title", "text"], tokenize="porter", create_triggers=True)
+
+
+# Numbered schema migrations: the index of a function is the version it produces, minus one.
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m001_initial]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    version = 0
+    if db.table("meta").exists():
+        row = db.execute("select value from meta where key = 'schema_version'").fetchone()
+        version = int(row[0]) if row else 0
+    for step in MIGRATIONS[version:]:
+        with db.conn:
+            step(db)
+    db.table("meta").upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+
+
+def read_meta(db: sqlite_utils.Database) -> dict[str, str]:
+    if not db.table("meta").exists():
+        return {}
+    return {row[0]: row[1] for row in db.execute("select key, value from meta")}
+
+
+def current_generation(data_dir: Path) -> Path | None:
+    pointer = data_dir / CURRENT
+    if not pointer.exists():
+        return None
+    name = pointer.read_text().strip()
+    return data_dir / name if name else None
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def switch_generation(data_dir: Path, generation: Path) -> None:
+    """Make `generation` the live one: one rename, so readers see the old or the new, never half."""
+    tmp = data_dir / (CURRENT + ".tmp")
+    with open(tmp, "w") as fh:
+        fh.write(generation.name + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, data_dir / CURRENT)
+    _fsync_dir(data_dir)
+
+
+def remove_stale_generations(data_dir: Path) -> list[str]:
+    """Delete unfinished generations (a crashed run's) and all but the newest old ones."""
+    live = current_generation(data_dir)
+    gens = sorted(p for p in data_dir.glob("gen-*") if p.is_dir() and p != live)
+    # Generation names sort by creation time; keep the newest finished ones for open readers.
+    finished = [p for p in gens if (p / "COMPLETE").exists()]
+    keep = set(finished[-KEEP_OLD_GENERATIONS:]) if KEEP_OLD_GENERATIONS else set()
+    removed = []
+    for path in gens:
+        if path not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    return removed
+
+
+def new_generation_dir(data_dir: Path) -> Path:
+    name = f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9:09d}-{os.getpid()}"
+    path = data_dir / name
+    path.mkdir(parents=True)
+    return path
+
+
+@contextlib.contextmanager
+def index_lock(data_dir: Path) -> Iterator[None]:
+    """One index run at a time per data folder; a second one fails at once with a clear message."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / LOCK_NAME, "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise IndexBusy(
+                f"Another index run is using {data_dir}; wait for it to finish."
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """SQLite's backup API: a consistent copy even if someone is reading the source."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
+def open_readonly(path: Path) -> sqlite_utils.Database:
+    return sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+
+
+def open_writable(path: Path) -> sqlite_utils.Database:
+    db = sqlite_utils.Database(path)
+    db.execute("pragma journal_mode = delete")
+    db.execute("pragma synchronous = full")
+    migrate(db)
+    return db
+
+
+class VectorCache:
+    """Embeddings keyed by (model, text) hash, committed batch by batch."""
+
+    def __init__(self, path: Path) -> None:
+        self.db = sqlite_utils.Database(path)
+        self.db.execute("pragma journal_mode = wal")
+        if not self.db.table("vectors").exists():
+            self.db.table("vectors").create({"key": str, "vector": bytes}, pk="key")
+
+    def missing(self, keys: Iterable[str]) -> list[str]:
+        wanted = list(dict.fromkeys(keys))
+        have: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            marks = ",".join("?" * len(part))
+            have.update(
+                row[0]
+                for row in self.db.execute(f"select key from vectors where key in ({marks})", part)
+            )
+        return [k for k in wanted if k not in have]
+
+    def put(self, keys: Sequence[str], vectors: np.ndarray) -> None:
+        with self.db.conn:
+            self.db.conn.executemany(
+                "insert or replace into vectors (key, vector) values (?, ?)",
+                [(k, v.astype(np.float32).tobytes()) for k, v in zip(keys, vectors, strict=True)],
+            )
+
+    def get(self, keys: Sequence[str], dim: int) -> np.ndarray:
+        out = np.zeros((len(keys), dim), dtype=np.float32)
+        position = {k: i for i, k in enumerate(keys)}
+        unique = list(position)
+        for start in range(0, len(unique), 500):
+            part = unique[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for key, blob in self.db.execute(
+                f"select key, vector from vectors where key in ({marks})", part
+            ):
+                out[position[key]] = np.frombuffer(blob, dtype=np.float32)
+        # Keys may repeat (the same chunk text twice): fill every position, not just the last.
+        for i, key in enumerate(keys):
+            out[i] = out[position[key]]
+        return out
+
+    def prune(self, keep_db: Path) -> None:
+        """Forget vectors no chunk of the live generation uses."""
+        self.db.execute("attach database ? as live", [f"file:{keep_db}?mode=ro"])
+        try:
+            with self.db.conn:
+                self.db.execute(
+                    "delete from vectors where key not in (select vector_key from live.chunks)"
+                )
+        finally:
+            self.db.execute("detach database live")
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def build_faiss(vectors: np.ndarray, ids: np.ndarray, spec: str) -> faiss.Index:
+    """A FAISS index of the given factory type over normalised vectors, keyed by chunk id."""
+    dim = vectors.shape[1]
+    try:
+        base = faiss.index_factory(dim, spec, faiss.METRIC_INNER_PRODUCT)
+    except RuntimeError as exc:
+        raise StoreError(f"Unknown FAISS index type {spec!r} (NEWSBOT_FAISS_INDEX): {exc}") from exc
+    if not base.is_trained:
+        if len(vectors) == 0:
+            raise StoreError(f"FAISS index type {spec!r} needs training data; index some articles.")
+        try:
+            base.train(vectors)
+        except RuntimeError as exc:
+            raise StoreError(
+                f"FAISS index type {spec!r} cannot be trained on {len(vectors)} chunks ({exc}); "
+                "use NEWSBOT_FAISS_INDEX=Flat for a corpus this small."
+            ) from exc
+    index = faiss.IndexIDMap2(base)
+    if len(vectors):
+        index.add_with_ids(vectors, ids.astype(np.int64))
+    return index
+
+
+def write_faiss(index: faiss.Index, path: Path) -> None:
+    faiss.write_index(index, str(path))
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    generation: str
+    articles: int
+    stories: int
+    paragraphs: int
+    chunks: int
+    newest: str
+    model: str
+    dim: int
+    faiss_index: str
+    built_at: str
+    size_bytes: int
+
+
+class NewsIndex:
+    """A read-only view of one generation: per-thread SQLite connections plus the FAISS index."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.generation = path.name
+        self._local = threading.local()
+        db_path = path / DB_NAME
+        faiss_path = path / FAISS_NAME
+        if not db_path.exists() or not faiss_path.exists():
+            raise IndexInconsistent(
+                f"Index generation {path} is incomplete; run `newsbot index --rebuild`."
+            )
+        self.meta = read_meta(self.db)
+        if not self.meta.get("model"):
+            raise IndexInconsistent(
+                f"{db_path} has no model recorded; run `newsbot index --rebuild`."
+            )
+        self.faiss = faiss.read_index(str(faiss_path))
+        self._check()
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            # A live generation never changes: immutable=1 skips SQLite's locking entirely.
+            conn = sqlite3.connect(
+                f"file:{self.path / DB_NAME}?mode=ro&immutable=1", uri=True, check_same_thread=False
+            )
+            db = sqlite_utils.Database(conn)
+            self._local.db = db
+        return db
+
+    def _check(self) -> None:
+        dim = int(self.meta.get("dim", "0"))
+        n_chunks = self.db.execute("select count(*) from chunks").fetchone()[0]
+        problems = []
+        if self.faiss.d != dim:
+            problems.append(f"FAISS dimension {self.faiss.d} but the model's is {dim}")
+        if self.faiss.ntotal != n_chunks:
+            problems.append(f"FAISS holds {self.faiss.ntotal} vectors but SQLite {n_chunks} chunks")
+        else:
+            stored = np.sort(faiss.vector_to_array(self.faiss.id_map))  # type: ignore[attr-defined]
+            ids = np.array([r[0] for r in self.db.execute("select id from chunks order by id")])
+            if not np.array_equal(stored, ids.astype(stored.dtype)):
+                problems.append("FAISS ids and SQLite chunk ids differ")
+        if problems:
+            raise IndexInconsistent(
+                f"The index in {self.path} is inconsistent ({'; '.join(problems)}). "
+                "Run `newsbot index --rebuild` to rebuild it from the corpus."
+            )
+
+    def info(self) -> IndexInfo:
+        one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
+        size = sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
+        return IndexInfo(
+            generation=self.generation,
+            articles=one("select count(*) from articles"),
+            stories=one("select count(*) from articles where duplicate_of is null"),
+            paragraphs=one("select count(*) from paragraphs"),
+            chunks=one("select count(*) from chunks"),
+            newest=one("select coalesce(max(published), '') from articles"),
+            model=self.meta.get("model", ""),
+            dim=int(self.meta.get("dim", "0")),
+            faiss_index=self.meta.get("faiss_index", ""),
+            built_at=self.meta.get("built_at", ""),
+            size_bytes=size,
+        )
+
+    def dense(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        if self.faiss.ntotal == 0:
+            return []
+        scores, ids = self.faiss.search(query.reshape(1, -1).astype(np.float32), k)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    def keyword(self, match: str, k: int) -> list[tuple[int, float]]:
+        """FTS5 BM25 (title weighted above text); higher score is better."""
+        if not match:
+            return []
+        rows = self.db.execute(
+            "select rowid, -bm25(chunks_fts, 2.0, 1.0) from chunks_fts where chunks_fts match ? "
+            "order by bm25(chunks_fts, 2.0, 1.0) limit ?",
+            [match, k],
+        ).fetchall()
+        return [(int(r[0]), float(r[1])) for r in rows]
+
+    def chunks(self, ids: Sequence[int]) -> dict[int, dict]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        sql = (
+            "select c.id, c.article_id, c.text, c.paragraph_ids, c.first_paragraph, "
+            "c.last_paragraph, a.title, a.source, a.published, a.url "
+            f"from chunks c join articles a using (article_id) where c.id in ({marks})"
+        )
+        out = {}
+        for row in self.db.execute(sql, list(ids)):
+            out[row[0]] = {
+                "id": row[0],
+                "article_id": row[1],
+                "text": row[2],
+                "paragraph_ids": json.loads(row[3]),
+                "first_paragraph": row[4],
+                "last_paragraph": row[5],
+                "title": row[6],
+                "source": row[7],
+                "published": row[8],
+                "url": row[9],
+            }
+        return out
+
+    def article(self, article_id: str) -> dict | None:
+        rows = list(self.db.query("select * from articles where article_id = ?", [article_id]))
+        return rows[0] if rows else None
+
+    def paragraphs(self, article_id: str) -> list[dict]:
+        return list(
+            self.db.query(
+                "select * from paragraphs where article_id = ? order by ordinal", [article_id]
+            )
+        )
+
+    def duplicates_of(self, article_id: str) -> list[dict]:
+        return list(
+            self.db.query(
+                "select * from articles where duplicate_of = ? order by published, source",
+                [article_id],
+            )
+        )
+
+    def vectors(self, ids: Sequence[int]) -> np.ndarray:
+        """Stored chunk vectors (for re-scoring without encoding them again)."""
+        return np.vstack([self.faiss.reconstruct(int(i)) for i in ids]) if ids else np.zeros((0, 0))
+
+
+def open_index(data_dir: Path) -> NewsIndex:
+    generation = current_generation(data_dir)
+    if generation is None:
+        raise IndexMissing(f"No index in {data_dir} yet: run `newsbot index` first.")
+    if not generation.exists():
+        raise IndexInconsistent(
+            f"{data_dir / CURRENT} names {generation.name}, which is missing; "
+            "run `newsbot index --rebuild`."
+        )
+    return NewsIndex(generation)

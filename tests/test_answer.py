@@ -1,0 +1,104 @@
+"""Answers over corpus/ with the real embedding model: the founding article's questions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.answer import AnswerContext, Turn, answer_question, answer_to_json, choose
+from bot.types import Answer
+
+pytestmark = pytest.mark.slow
+AS_OF = date(2021, 7, 20)
+
+
+def ask(ctx: AnswerContext, question: str, **kw) -> Answer:
+    return answer_question(ctx, question, as_of=kw.pop("as_of", AS_OF), **kw)
+
+
+def assert_cites(answer: Answer, paragraph: int, fragment: str) -> None:
+    assert not answer.abstained, answer.text
+    for c in answer.citations:
+        assert c.quote in c.paragraph_text  # never cite a paragraph that does not say it
+    assert any(
+        c.paragraph == paragraph and fragment in c.paragraph_text and c.source == "Press TV"
+        for c in answer.citations
+    ), [(c.paragraph, c.quote) for c in answer.citations]
+
+
+def test_who_warned_whom(corpus_context: AnswerContext) -> None:
+    answer = ask(corpus_context, "Who warned whom about US troops in Central Asia?")
+    line = answer.text
+    assert any(actor in line for actor in ("Russia", "Moscow", "Ryabkov")), line
+    assert any(target in line for target in ("United States", "Washington", "Americans")), line
+    assert answer.citations[0].url.startswith("https://www.presstv.ir/")
+
+
+def test_who_warned_the_us(corpus_context: AnswerContext) -> None:
+    answer = ask(corpus_context, "Who warned the US against deploying troops in Central Asia?")
+    assert any(actor in answer.text for actor in ("Russia", "Moscow", "Ryabkov")), answer.text
+
+
+def test_which_countries_lavrov_named(corpus_context: AnswerContext) -> None:
+    answer = ask(corpus_context, "Which countries did Lavrov name as members of the security pact?")
+    for country in ("Kazakhstan", "Kyrgyzstan", "Tajikistan"):
+        assert country in answer.text, answer.text
+    assert_cites(answer, 8, "Lavrov")
+
+
+def test_which_base_us_troops_vacated(corpus_context: AnswerContext) -> None:
+    answer = ask(corpus_context, "Which base did US troops quietly vacate?")
+    assert "Bagram" in answer.text, answer.text
+    assert_cites(answer, 9, "Bagram")
+
+
+def test_when_the_war_formally_ends(corpus_context: AnswerContext) -> None:
+    answer = ask(corpus_context, "When is the formal end of the US war in Afghanistan?")
+    assert "August 31" in answer.text, answer.text
+    assert_cites(answer, 3, "August 31")
+
+
+def test_the_unanswerable_is_declined(corpus_context: AnswerContext) -> None:
+    answer = ask(corpus_context, "Who won the 2018 World Cup?")
+    assert answer.abstained and not answer.citations
+    assert "found nothing" in answer.text and "articles" in answer.text
+
+
+def test_follow_up_uses_the_conversation(corpus_context: AnswerContext) -> None:
+    first = ask(corpus_context, "Who warned the US against deploying troops in Central Asia?")
+    history = [Turn(first.question, first.resolved_question, first.text)]
+    follow = ask(corpus_context, "And what did Lavrov say?", history=history)
+    assert "Central Asia" in follow.resolved_question or "troops" in follow.resolved_question
+    assert not follow.abstained
+    assert any("Lavrov" in c.paragraph_text for c in follow.citations)
+
+
+def test_json_shape(corpus_context: AnswerContext) -> None:
+    data = answer_to_json(ask(corpus_context, "Which base did US troops quietly vacate?"))
+    assert isinstance(data["answer"], str) and data["abstained"] is False
+    citation = data["citations"][0]
+    for key in (
+        "n",
+        "article_id",
+        "title",
+        "source",
+        "published",
+        "url",
+        "paragraph",
+        "quote",
+        "paragraph_text",
+    ):
+        assert key in citation
+    assert isinstance(citation["paragraph"], int) and citation["paragraph"] >= 1
+    passage = data["passages"][0]
+    assert set(passage) >= {"text", "score", "article_id", "paragraphs"}
+    assert data["timings_ms"]["total"] > 0
+
+
+def test_multiple_choice_picks_the_supported_choice(corpus_context: AnswerContext) -> None:
+    choices = ["Kandahar Airfield", "Bagram Air Base", "Shindand Air Base", "Camp Bastion"]
+    pick = choose(
+        corpus_context, "Which base did US troops vacate last week?", choices, as_of=AS_OF
+    )
+    assert choices[pick] == "Bagram Air Base"

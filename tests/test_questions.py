@@ -1,0 +1,101 @@
+"""Pure parts of answering: dates, question types, candidates, follow-ups."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.answer import Turn, resolve_follow_up
+from bot.extract import candidates, in_question
+from bot.questions import DATE, NAME, NUMBER, PERSON_OR_GROUP, PLACE, classify, named_sources
+from index.dates import resolve
+from index.search import fts_query, query_terms
+
+TODAY = date(2023, 3, 15)
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end", "strict"),
+    [
+        ("What happened this week?", date(2023, 3, 8), TODAY, False),
+        ("Who resigned yesterday?", date(2023, 3, 13), date(2023, 3, 14), False),
+        ("What did the Fed do last month?", date(2023, 2, 1), date(2023, 2, 28), True),
+        ("Who won the election in March?", date(2023, 3, 1), date(2023, 3, 31), True),
+        ("What happened in November?", date(2022, 11, 1), date(2022, 11, 30), True),
+        ("What happened in July 2021?", date(2021, 7, 1), date(2021, 7, 31), True),
+        ("Who led the talks in 2021?", date(2021, 1, 1), date(2021, 12, 31), True),
+        ("What did they announce in May?", date(2022, 5, 1), date(2022, 5, 31), True),
+    ],
+)
+def test_time_expressions_resolve_against_today(
+    question: str, start: date, end: date, strict: bool
+) -> None:
+    window = resolve(question, TODAY)
+    assert window is not None
+    assert (window.start, window.end, window.strict) == (start, end, strict)
+
+
+def test_no_time_expression_no_window() -> None:
+    assert resolve("Who won the 2018 World Cup?", TODAY) is None
+    assert resolve("Who may attend the summit?", TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who warned the US?", PERSON_OR_GROUP),
+        ("When does the war end?", DATE),
+        ("Where did the plane crash?", PLACE),
+        ("How many people died?", NUMBER),
+        ("He is a valued member of which team?", NAME),
+        ("Which country hosted the summit?", PLACE),
+    ],
+)
+def test_question_types(question: str, kind: str) -> None:
+    assert classify(question).answer_type == kind
+
+
+def test_relation_questions_are_recognised() -> None:
+    assert classify("Who warned whom about US troops?").relation
+    assert not classify("Who warned the US?").relation
+
+
+def test_candidates_by_type() -> None:
+    s = "On Monday, Russian Foreign Minister Sergey Lavrov said Kazakhstan and Tajikistan joined."
+    found = [c.text for c in candidates(s, PERSON_OR_GROUP)]
+    assert "Sergey Lavrov" in " ".join(found) and "Kazakhstan" in found and "Tajikistan" in found
+    assert "On" not in found
+    assert [c.text for c in candidates("It ends on August 31, a date set by Biden.", DATE)] == [
+        "August 31"
+    ]
+    assert [c.text for c in candidates("More than 100,000 US troops were there.", NUMBER)] == [
+        "100,000"
+    ]
+    assert in_question("United States", "Who warned the United States?")
+    assert not in_question("Bagram", "Which base did US troops vacate?")
+
+
+def test_outlet_restriction() -> None:
+    known = ["Press TV", "Reuters", "usatoday.com"]
+    assert named_sources("What did Russia say, according to Press TV?", known) == ("press tv",)
+    assert named_sources("What did usatoday report in USAToday?", known) == ("usatoday.com",)
+    assert named_sources("Who warned the US?", known) == ()
+
+
+def test_follow_ups_borrow_the_previous_question() -> None:
+    history = [Turn("Who warned the US about troops?", "Who warned the US about troops?", "Russia")]
+    resolved = resolve_follow_up("And what did Lavrov say?", history)
+    assert "troops" in resolved and "Lavrov" in resolved
+    assert resolve_follow_up("Who is Lavrov's deputy in the foreign ministry?", history) == (
+        "Who is Lavrov's deputy in the foreign ministry?"
+    )
+    assert resolve_follow_up("When was that?", []) == "When was that?"
+
+
+def test_keyword_query_is_safe_fts() -> None:
+    terms = query_terms("Who warned the U.S. about Russia's troops?")
+    assert terms == ["warned", "u.s", "russia", "troops"]
+    # FTS5 syntax in a question is quoted away, never interpreted.
+    match = fts_query('Who said "NOT" OR near(x)? AND -- drop table')
+    assert match == '"near" OR "x" OR "drop" OR "table"'
