@@ -44,8 +44,8 @@ class TqdmProgress:
                 other.close()  # type: ignore[attr-defined]
             bar = self._tqdm(total=p.total, desc=p.stage, unit=unit, leave=False, file=sys.stderr)
             self._bars[p.stage] = bar
-        bar.n = p.done  # type: ignore[attr-defined]
-        bar.refresh()  # type: ignore[attr-defined]
+        # update() lets tqdm throttle redraws; a refresh per article floods a log file.
+        bar.update(p.done - bar.n)  # type: ignore[attr-defined]
 
     def close(self) -> None:
         for bar in self._bars.values():

@@ -59,6 +59,8 @@ class SentenceTransformerEmbedder:
                 # Never reach for the Hugging Face hub: this machine (and many users') is offline.
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+                os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
                 try:
                     from sentence_transformers import SentenceTransformer
                 except ImportError as exc:

@@ -26,6 +26,7 @@ TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")
 FEED_SUFFIXES = (".rss", ".atom", ".xml")
+MIN_HTML_WORDS = 8
 SUPPORTED = TEXT_SUFFIXES + HTML_SUFFIXES + JSON_SUFFIXES + FEED_SUFFIXES
 _NOT_ARTICLES = re.compile(r"^(readme|notice|license|licence|provenance|changelog)\b", re.I)
 
@@ -38,7 +39,8 @@ LIST_FIELDS = ("articles", "data", "items", "records", "documents")
 # Lines that are page furniture, not article text, when a page was saved as plain text.
 _BREADCRUMB = re.compile(r"^[^.!?]{1,40}(\s+[/>|»]\s+[^.!?]{1,40}){2,}$")
 _CAPTION = re.compile(
-    r"\((?:file\s+)?(?:photo|image|picture|pic|video)\b[^)]*\)\s*$|^(?:photo|image|file photo)\s*[:|]",
+    r"\((?:file\s+)?(?:photo|image|picture|pic|video)\b[^)]*\)\s*$"
+    r"|^(?:photo|image|file photo)\s*[:|]",
     re.I,
 )
 _FURNITURE = re.compile(
@@ -47,7 +49,9 @@ _FURNITURE = re.compile(
     re.I,
 )
 # Control and invisible format characters (zero-width spaces, BOMs, soft hyphens).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
+)
 _SENTENCE_END = re.compile(r"""[.!?:;"'”’)\]]$""")
 
 
@@ -69,7 +73,9 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path | Skipped]:
             if path.name.lower().endswith(SUPPORTED):
                 yield path.resolve()
             else:
-                yield Skipped(str(path.resolve()), f"unsupported file type {path.suffix or '(none)'}")
+                yield Skipped(
+                    str(path.resolve()), f"unsupported file type {path.suffix or '(none)'}"
+                )
         else:
             yield Skipped(str(path), "no such file or folder")
 
@@ -225,7 +231,7 @@ def _load_html(path: Path, html: str) -> Article | Skipped:
         )
     except Exception as exc:  # trafilatura raises many kinds on broken markup
         return Skipped(str(path), f"malformed HTML ({type(exc).__name__})")
-    data = doc.as_dict() if hasattr(doc, "as_dict") else doc
+    data: dict[str, Any] | None = doc if doc is None or isinstance(doc, dict) else doc.as_dict()
     if not data or not data.get("text"):
         return Skipped(str(path), "no article text found in the HTML")
     title = clean(data.get("title") or "")
@@ -233,7 +239,8 @@ def _load_html(path: Path, html: str) -> Article | Skipped:
     if lines and lines[0] == title:
         lines = lines[1:]  # trafilatura repeats the headline as the first line
     paragraphs = [line for line in lines if line]
-    if not paragraphs:
+    # A page whose "main text" is a menu word or two carries no article.
+    if sum(len(p.split()) for p in paragraphs) < MIN_HTML_WORDS:
         return Skipped(str(path), "no article text found in the HTML")
     url = data.get("url") or ""
     return Article(
