@@ -95,9 +95,7 @@ def cli(ctx: click.Context, verbose: bool) -> None:
 @click.pass_obj
 def index_cmd(settings: Settings, paths: tuple[Path, ...], rebuild: bool, quiet: bool) -> None:
     """Index PATHS (files or folders; default: NEWSBOT_CORPUS_PATHS), incrementally."""
-    report = run_index(settings, paths, rebuild, quiet)
-    summary = report.summary()
-    click.echo(summary.splitlines()[-1] if quiet and not report.skipped else summary)
+    click.echo(run_index(settings, paths, rebuild, quiet).summary())
 
 
 @cli.command("stats")

