@@ -408,7 +408,7 @@ def answer_question(
         window=dates.resolve(question, today),
         sources=named_sources(question, ctx.sources),
     )
-    k = max(10, ctx.settings.top_k)
+    k = ctx.settings.top_k
     result = search(ctx.index, ctx.embedder, query, k=k)
     timings = dict(result.timings_ms)
     hits = result.hits

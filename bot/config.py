@@ -16,7 +16,9 @@ class Settings(IndexSettings):
     """Read once in main() and passed down; every field is a NEWSBOT_* environment variable."""
 
     # Answering
-    top_k: int = Field(8, ge=1, le=50, description="Passages kept after ranking.")
+    top_k: int = Field(
+        10, ge=1, le=50, description="Ranked passages returned with each answer (and to eval)."
+    )
     max_question_chars: int = Field(
         1000, ge=10, description="Longer questions are refused with a message."
     )

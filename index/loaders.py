@@ -1,383 +1,563 @@
-"""Files -> Articles: text/Markdown, HTML, JSON/JSONL (gzip too) and RSS/Atom feeds.
+"""Files -> Articles: plain text/Markdown, HTML, JSON/JSONL (gzipped too) and RSS/Atom feeds.
 
-`load_paths` walks files and folders and yields an `Article` per news item, or a `Skipped`
-with its reason for anything it cannot read; it never raises for bad input. Inside folders,
-hidden files and README/NOTICE/LICENSE/PROVENANCE files are passed over silently, and so are
-files of other types; a file named explicitly with an unknown type is reported.
+`load_paths` yields an `Article` per news item, or a `Skipped` with a short reason for a file
+(or a record in it) that cannot be used, and goes on: it never raises for bad input. It
+streams: files are read one at a time, and a JSONL file (gzipped or not) a line at a time.
+
+Which files:
+- A path named explicitly is loaded when its type is supported, whatever its name; otherwise
+  it is reported ("unsupported file type .pdf"), and so is a missing one.
+- Folders are walked recursively in sorted order (a folder's files, then its sub-folders).
+  Passed over silently: hidden files and folders, README/NOTICE/LICENSE/LICENCE/COPYING/
+  PROVENANCE/CHANGELOG files of any extension, and files of unsupported types.
+- A file reached twice (a folder and a file in it both named) is loaded once.
+
+`Skipped.path` is always the file's resolved path, the same as `Article.path` (a bad JSONL line
+names its line in the reason): the index builder keeps what a file held when it fails to load.
+
+Formats, by extension:
+- .txt, .md, .markdown: optional front matter (title, source, published/date, url, id), a
+  title line, paragraphs; page furniture dropped (`article_from_text`, `index.boilerplate`).
+- .html, .htm: main text and metadata by trafilatura.
+- .json, .json.gz: one record, a list of them, or {"articles"/"data"/"items"/...: [...]}.
+- .jsonl, .ndjson (and .gz): one record a line (`article_from_record`).
+- .rss, .atom, .xml: one article per feed entry; an .xml file that is no feed is reported.
 """
 
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import logging
+import os
 import re
+import time
+import zlib
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from index.articles import Article, Skipped
+from index.boilerplate import (
+    body_paragraphs,
+    clean,
+    clean_lines,
+    is_furniture,
+    normalise_line_breaks,
+    split_blocks,
+    strip_invisible,
+)
 
 log = logging.getLogger(__name__)
 
-TEXT_SUFFIXES = (".txt", ".md", ".markdown")
-HTML_SUFFIXES = (".html", ".htm")
-JSON_SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")
-FEED_SUFFIXES = (".rss", ".atom", ".xml")
-MIN_HTML_WORDS = 8
-SUPPORTED = TEXT_SUFFIXES + HTML_SUFFIXES + JSON_SUFFIXES + FEED_SUFFIXES
-_NOT_ARTICLES = re.compile(r"^(readme|notice|license|licence|provenance|changelog)\b", re.I)
+_KINDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    ((".txt",), "text"),
+    ((".md", ".markdown"), "markdown"),
+    ((".html", ".htm"), "html"),
+    ((".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"), "jsonl"),
+    ((".json", ".json.gz"), "json"),
+    ((".rss", ".atom", ".xml"), "feed"),
+)
+_NOT_ARTICLES = frozenset(
+    {"readme", "notice", "license", "licence", "copying", "provenance", "changelog"}
+)
 
-# Records: which field holds what, in order of preference.
+# Record fields, in order of preference.
+TITLE_FIELDS = ("title", "headline")
 TEXT_FIELDS = ("text", "body", "content", "article", "maintext")
-DATE_FIELDS = ("published", "published_at", "publishedAt", "date", "pubDate", "first_seen_week")
+DATE_FIELDS = (
+    "published",
+    "published_at",
+    "publishedAt",
+    "date_published",
+    "datePublished",
+    "date",
+    "pubDate",
+    "first_seen_week",  # RealTimeQA: the week a search first returned the article
+)
 ID_FIELDS = ("id", "doc_id", "text_id", "guid")
+URL_FIELDS = ("url", "link")
 LIST_FIELDS = ("articles", "data", "items", "records", "documents")
 
-# Lines that are page furniture, not article text, when a page was saved as plain text.
-_BREADCRUMB = re.compile(r"^[^.!?]{1,40}(\s+[/>|»]\s+[^.!?]{1,40}){2,}$")
-_CAPTION = re.compile(
-    r"\((?:file\s+)?(?:photo|image|picture|pic|video)\b[^)]*\)\s*$"
-    r"|^(?:photo|image|file photo)\s*[:|]",
-    re.I,
+HEADLINE_MAX_WORDS = 30  # a longer first line is a paragraph, not a headline
+FALLBACK_TITLE_WORDS = 12
+MIN_HTML_WORDS = 8  # a page whose "main text" is a menu word or two carries no article
+BINARY_PROBE = 8192  # bytes looked at for a NUL, the mark of a binary file
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+_HTML_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+_LIST_MARKER = re.compile(r"^\s*- ")  # trafilatura writes list items as "- item"
+_FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(.*?)^---[ \t]*(?:\n|\Z)", re.DOTALL | re.MULTILINE)
+_META_LINE = re.compile(r"([A-Za-z_][\w-]*)\s*:\s*(.*)")
+_MD_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s?)")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+_HTML_TAG = re.compile(r"<[A-Za-z!/]")
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd div dl dt figure footer h1 h2 h3 h4 h5 h6 header "
+    "hr li main nav ol p pre section table td th tr ul".split()
 )
-_FURNITURE = re.compile(
-    r"can also be accessed at|follow us on|subscribe to|all rights reserved|^copyright\b|^©"
-    r"|^share this|^read more\b|^related:|^advertisement$|^sign up for",
-    re.I,
-)
-# Control and invisible format characters (zero-width spaces, BOMs, soft hyphens).
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
-)
-_SENTENCE_END = re.compile(r"""[.!?:;"'”’)\]]$""")
+_SPACES = re.compile(r"\s+")
 
 
-def iter_files(paths: Iterable[Path]) -> Iterator[Path | Skipped]:
-    """The files to load, in a stable order; a missing path is reported."""
-    for path in paths:
-        path = Path(path)
+# ---- which files --------------------------------------------------------------------------
+
+
+def file_kind(name: str) -> str | None:
+    """The loader a file name calls for ("text", "markdown", "html", "json", "jsonl", "feed")."""
+    lower = name.lower()
+    return next((kind for suffixes, kind in _KINDS if lower.endswith(suffixes)), None)
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    # os.walk rather than rglob: hidden folders (.git) are pruned instead of walked.
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(root, name)
+            if name.startswith(".") or name.split(".")[0].lower() in _NOT_ARTICLES:
+                continue
+            if file_kind(name) is None or not path.is_file():  # not a FIFO, not a dead link
+                log.debug("passing over %s", path)
+                continue
+            yield path
+
+
+def iter_files(paths: Iterable[Path | str]) -> Iterator[Path | Skipped]:
+    """The resolved files to load, in a stable order; bad named paths come as `Skipped`."""
+    seen: set[Path] = set()
+    for given in paths:
+        path = Path(given)
         if path.is_dir():
-            for found in sorted(path.rglob("*")):
-                rel = found.relative_to(path).parts
-                if (
-                    found.is_file()
-                    and not any(part.startswith(".") for part in rel)
-                    and not _NOT_ARTICLES.match(found.name)
-                    and found.name.lower().endswith(SUPPORTED)
-                ):
-                    yield found.resolve()
+            found: Iterable[Path] = _walk(path)
         elif path.is_file():
-            if path.name.lower().endswith(SUPPORTED):
-                yield path.resolve()
-            else:
-                yield Skipped(
-                    str(path.resolve()), f"unsupported file type {path.suffix or '(none)'}"
-                )
+            if file_kind(path.name) is None:
+                kind = path.suffix or "(no extension)"
+                yield Skipped(str(path.resolve()), f"unsupported file type {kind}")
+                continue
+            found = [path]
         else:
             yield Skipped(str(path), "no such file or folder")
+            continue
+        for file in found:
+            resolved = file.resolve()
+            if resolved not in seen:
+                seen.add(resolved)
+                yield resolved
 
 
-def load_paths(paths: Iterable[Path]) -> Iterator[Article | Skipped]:
+def load_paths(paths: Iterable[Path | str]) -> Iterator[Article | Skipped]:
+    """Articles from files and folders, with a `Skipped` for whatever cannot be loaded."""
     for item in iter_files(paths):
         if isinstance(item, Skipped):
             yield item
             continue
         try:
             yield from load_file(item)
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
-            yield Skipped(str(item), f"cannot read: {exc}")
+        except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+            yield Skipped(str(item), f"broken gzip file ({exc})")
+        except OSError as exc:
+            yield Skipped(str(item), f"cannot read ({exc.strerror or exc})")
 
 
 def load_file(path: Path) -> Iterator[Article | Skipped]:
-    name = path.name.lower()
-    if name.endswith(JSON_SUFFIXES):
-        yield from _load_json(path)
+    """The articles of one supported file (`path` resolved); I/O errors propagate."""
+    where = str(path)
+    kind = file_kind(path.name)
+    if kind in ("json", "jsonl"):
+        yield from _load_records(path, jsonl=kind == "jsonl")
         return
     raw = path.read_bytes()
     if not raw.strip():
-        yield Skipped(str(path), "empty file")
-        return
-    if b"\x00" in raw[:4096]:
-        yield Skipped(str(path), "binary file, not text")
-        return
-    if name.endswith(FEED_SUFFIXES):
-        yield from _load_feed(path, raw)
-        return
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        yield Skipped(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})")
-        return
-    if name.endswith(HTML_SUFFIXES):
-        yield _load_html(path, text)
+        yield Skipped(where, "empty file")
+    elif kind == "feed":
+        # feedparser decodes by the XML declaration itself; only binary junk is kept from it.
+        if _looks_binary(raw):
+            yield Skipped(where, "binary file, not text")
+        else:
+            yield from _load_feed(path, raw)
     else:
-        yield article_from_text(text, key=str(path), path=str(path))
+        text, problem = _decode(raw, html=kind == "html")
+        if problem:
+            yield Skipped(where, problem)
+        elif kind == "html":
+            yield _html_article(path, text)
+        else:
+            yield article_from_text(text, key=where, path=where, markdown=kind == "markdown")
 
 
-# ---- text ---------------------------------------------------------------------------------
+def _looks_binary(raw: bytes) -> bool:
+    return b"\x00" in raw[:BINARY_PROBE] and not raw.startswith(_UTF16_BOMS)
 
 
-def clean(text: str) -> str:
-    """Control characters out, runs of white space folded; the words stay exactly as written."""
-    text = _CONTROL.sub("", text)
-    return re.sub(r"[ \t\u00a0\u2009\u200a]+", " ", text).strip()
+def _decode(raw: bytes, *, html: bool) -> tuple[str, str]:
+    """(text, "") or ("", why not). UTF-8 (or UTF-16 with its BOM); an HTML page may declare
+    another charset, which saved pages often do."""
+    if _looks_binary(raw):
+        return "", "binary file, not text"
+    try:
+        return raw.decode("utf-16" if raw.startswith(_UTF16_BOMS) else "utf-8-sig"), ""
+    except UnicodeDecodeError as exc:
+        declared = _HTML_CHARSET.search(raw[:BINARY_PROBE]) if html else None
+        if declared:
+            try:
+                return raw.decode(declared.group(1).decode("ascii")), ""
+            except (LookupError, ValueError):  # unknown codec, or not that one either
+                pass
+        return "", f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+
+
+# ---- plain text and Markdown --------------------------------------------------------------
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
 
 
 def _front_matter(text: str) -> tuple[dict[str, str], str]:
-    if not text.startswith("---"):
-        return {}, text
-    head, sep, rest = text[3:].partition("\n---")
-    if not sep:
+    """`key: value` lines between `---` lines at the top, as a dict, and the text after them.
+    Indented or "- " lines (YAML lists) are ignored; any other line means it is no front
+    matter but the text itself."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
         return {}, text
     meta = {}
-    for line in head.splitlines():
-        key, colon, value = line.partition(":")
-        if colon and key.strip():
-            meta[key.strip().lower()] = value.strip().strip("\"'")
-    return meta, rest.split("\n", 1)[1] if "\n" in rest else ""
+    for line in match.group(1).split("\n"):
+        if not line.strip() or line.lstrip().startswith("#") or line[0] in " \t-":
+            continue
+        pair = _META_LINE.fullmatch(line.strip())
+        if not pair:
+            return {}, text
+        meta[pair.group(1).lower()] = _unquote(pair.group(2).strip())
+    return meta, text[match.end() :]
 
 
-def _blocks(text: str) -> list[str]:
-    """Paragraphs: blank-line separated, or one per line when the text has no blank lines."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    parts = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.split("\n")
-    return [c for c in (clean(p.replace("\n", " ")) for p in parts) if c]
+def _strip_markdown(line: str) -> str:
+    """Heading and quote markers, images, link targets and emphasis marks out; words kept."""
+    line = _MD_PREFIX.sub("", line)
+    line = _MD_IMAGE.sub("", line)
+    line = _MD_LINK.sub(r"\1", line)
+    return _MD_EMPHASIS.sub(r"\2", line)
 
 
-def _is_furniture(line: str) -> bool:
-    return bool(_BREADCRUMB.match(line) or _CAPTION.search(line) or _FURNITURE.search(line))
-
-
-def body_paragraphs(blocks: list[str]) -> list[str]:
-    """Drop page furniture: breadcrumbs, captions, share/footer lines, and the short lines
-    without sentence punctuation that trail a page ("Press TV News Roku")."""
-    kept = [b for b in blocks if not _is_furniture(b)]
-    while kept and len(kept[-1].split()) <= 8 and not _SENTENCE_END.search(kept[-1]):
-        kept.pop()
-    return kept
-
-
-def _markdown(line: str) -> str:
-    line = re.sub(r"^#{1,6}\s+", "", line)
-    line = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", line)
-    return re.sub(r"(\*\*|__|\*|_)(\S.*?\S|\S)\1", r"\2", line)
+def _title_from(paragraph: str) -> str:
+    words = paragraph.split()
+    more = "…" if len(words) > FALLBACK_TITLE_WORDS else ""
+    return " ".join(words[:FALLBACK_TITLE_WORDS]) + more
 
 
 def article_from_text(
-    text: str, *, key: str, source: str = "", path: str = ""
+    text: str, *, key: str, source: str = "", path: str = "", markdown: bool = False
 ) -> Article | Skipped:
-    """Plain text as pasted or saved: optional front matter, else the first line is the title."""
-    meta, body = _front_matter(text)
-    blocks = _blocks(body)
-    if path.lower().endswith((".md", ".markdown")):
-        blocks = [clean(_markdown(b)) for b in blocks]
-    title = meta.get("title", "")
-    # The first block that is not page furniture names the article (a saved page repeats
-    # the headline under its front matter).
-    while blocks and _is_furniture(blocks[0]):
-        blocks.pop(0)
-    if blocks and (blocks[0] == title or (not title and len(blocks[0].split()) <= 25)):
-        title = blocks.pop(0)
-    paragraphs = body_paragraphs(blocks)
+    """An article from plain text, as a .txt/.md file holds it or a user pastes it.
+
+    Optional front matter between `---` lines gives title, source, published (or date), url
+    and id. Without a title there, the first line that is not page furniture is the title,
+    unless it is too long for a headline: then the title is the start of the first paragraph,
+    which stays in the body. With one, a first line repeating it is dropped (a saved page
+    repeats its headline). The rest are paragraphs, blank-line separated or, when the text has
+    no blank line, one per line, without page furniture (see `index.boilerplate`).
+    `path` is the file it came from ("" for a paste); `markdown` strips Markdown markup.
+    """
+    meta, body = _front_matter(normalise_line_breaks(text).lstrip("\ufeff"))
+    blocks = split_blocks(body)
+    if markdown:
+        stripped = ([clean(_strip_markdown(line)) for line in block] for block in blocks)
+        blocks = [kept for kept in ([line for line in b if line] for b in stripped) if kept]
+    # Furniture above the headline: breadcrumbs, a lead photo's caption.
+    while blocks:
+        if is_furniture(" ".join(blocks[0])):
+            blocks.pop(0)
+        elif is_furniture(blocks[0][0]):
+            blocks[0].pop(0)  # the block has more lines, or the test above would have held
+        else:
+            break
+    title = clean(meta.get("title", ""))
+    if blocks:
+        first = blocks[0][0]
+        if first.casefold() == title.casefold() or (
+            not title and len(first.split()) <= HEADLINE_MAX_WORDS
+        ):
+            title = title or first
+            blocks[0] = blocks[0][1:]
+    paragraphs = body_paragraphs([" ".join(block) for block in blocks if block])
     if not paragraphs:
         return Skipped(path or key, "no article text")
-    url = meta.get("url", "")
+    url = meta.get("url") or meta.get("link") or ""
     return Article(
         key=meta.get("id") or url or key,
-        title=title or paragraphs[0][:80],
+        title=title or _title_from(paragraphs[0]),
         paragraphs=tuple(paragraphs),
-        source=meta.get("source") or source or host_of(url),
-        published=normalise_date(meta.get("published") or meta.get("date") or ""),
+        source=clean(meta.get("source", "")) or source or host_of(url),
+        published=normalise_date(meta.get("published") or meta.get("date")),
         url=url,
         path=path,
     )
 
 
+# ---- shared by the formats ----------------------------------------------------------------
+
+
 def host_of(url: str) -> str:
-    host = urlparse(url).hostname or ""
+    """The outlet a URL names when nothing else does: "usatoday.com" for www.usatoday.com."""
+    try:
+        host = urlparse(url).hostname or ""
+    except ValueError:  # "http://[bad" and other broken netlocs
+        return ""
     return host.removeprefix("www.")
 
 
-def normalise_date(value: Any) -> str:
-    """Any reasonable date or datetime as YYYY-MM-DD; "" when there is none to be had."""
-    if not value:
+def normalise_date(value: object) -> str:
+    """Any reasonable date, datetime or epoch timestamp as YYYY-MM-DD; "" when there is none.
+
+    A string must name its year in full: dateutil would otherwise fill a bare "March" in from
+    a default year. Time zones are ignored, so the date is the one the publisher wrote.
+    """
+    if isinstance(value, bool) or not value:
         return ""
-    if isinstance(value, (int, float)):
+    if isinstance(value, int | float):
+        seconds = value / 1000 if abs(value) > 1e11 else value  # epoch milliseconds
         try:
-            return datetime.fromtimestamp(value).date().isoformat()
+            return datetime.fromtimestamp(seconds, tz=UTC).date().isoformat()
         except (OverflowError, OSError, ValueError):
             return ""
-    from dateutil import parser
+    if not isinstance(value, str):
+        return ""
+    from dateutil import parser  # lazy: only records and front matter carry date strings
 
     try:
-        parsed = parser.parse(str(value).replace("/", "-"), default=datetime(2000, 1, 1))
-    except (ValueError, OverflowError):
+        parsed = parser.parse(value, default=datetime(2000, 1, 1), ignoretz=True)
+    except (ValueError, OverflowError, TypeError):
         return ""
-    return parsed.date().isoformat()
+    return parsed.date().isoformat() if str(parsed.year) in value else ""
+
+
+def _text_lines(value: str) -> list[str]:
+    return [line for line in clean_lines(value) if line]
 
 
 # ---- HTML ---------------------------------------------------------------------------------
 
 
-def _load_html(path: Path, html: str) -> Article | Skipped:
-    import trafilatura
+def _html_article(path: Path, html: str) -> Article | Skipped:
+    import trafilatura  # lazy: a heavy import, needed only when there is HTML
 
+    where = str(path)
     try:
-        doc = trafilatura.bare_extraction(
-            html, with_metadata=True, favor_precision=True, include_comments=False
-        )
-    except Exception as exc:  # trafilatura raises many kinds on broken markup
-        return Skipped(str(path), f"malformed HTML ({type(exc).__name__})")
-    data: dict[str, Any] | None = doc if doc is None or isinstance(doc, dict) else doc.as_dict()
-    if not data or not data.get("text"):
-        return Skipped(str(path), "no article text found in the HTML")
+        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    except Exception as exc:  # a third-party parser on arbitrary markup: anything may surface
+        log.debug("trafilatura failed on %s", where, exc_info=True)
+        return Skipped(where, f"malformed HTML ({type(exc).__name__})")
+    data: dict[str, Any] = {} if doc is None else doc if isinstance(doc, dict) else doc.as_dict()
     title = clean(data.get("title") or "")
-    lines = [clean(line) for line in data["text"].split("\n")]
+    lines = [_LIST_MARKER.sub("", line) for line in _text_lines(data.get("text") or "")]
     if lines and lines[0] == title:
         lines = lines[1:]  # trafilatura repeats the headline as the first line
-    paragraphs = [line for line in lines if line]
-    # A page whose "main text" is a menu word or two carries no article.
+    paragraphs = [line for line in lines if line and not is_furniture(line)]
     if sum(len(p.split()) for p in paragraphs) < MIN_HTML_WORDS:
-        return Skipped(str(path), "no article text found in the HTML")
+        return Skipped(where, "no article text")
     url = data.get("url") or ""
     return Article(
-        key=url or str(path),
-        title=title or paragraphs[0][:80],
+        key=url or where,
+        title=title or _title_from(paragraphs[0]),
         paragraphs=tuple(paragraphs),
         source=clean(data.get("sitename") or "") or host_of(url),
         published=normalise_date(data.get("date")),
         url=url,
-        path=str(path),
+        path=where,
     )
 
 
-# ---- JSON / JSONL -------------------------------------------------------------------------
+def html_paragraphs(fragment: str) -> list[str]:
+    """Paragraphs of an HTML fragment (a feed entry's content): one per block element or
+    <br>-separated line, tags stripped. Text without markup is split like plain text."""
+    import lxml.html
+    from lxml import etree
+
+    fragment = strip_invisible(fragment)  # lxml refuses control characters
+    if not _HTML_TAG.search(fragment):
+        return [" ".join(block) for block in split_blocks(fragment)]
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.LxmlError, ValueError):
+        return [" ".join(block) for block in split_blocks(re.sub(r"<[^>]*>", " ", fragment))]
+    for element in list(root.iter("script", "style", "noscript", "figcaption")):
+        element.drop_tree()
+    # Source line breaks are spaces in HTML; then "\n" marks where blocks begin and end.
+    for element in root.iter():
+        if element.tail:
+            element.tail = _SPACES.sub(" ", element.tail)
+        if isinstance(element.tag, str):  # not a comment
+            inner = _SPACES.sub(" ", element.text or "")
+            if element.tag in _BLOCK_TAGS:
+                element.text, element.tail = "\n" + inner, "\n" + (element.tail or "")
+            else:
+                element.text = inner
+    return _text_lines(root.text_content())
 
 
-def _records(path: Path) -> Iterator[tuple[int, Any] | Skipped]:
-    """(record number, record) pairs; one bad JSONL line is one Skipped, not the whole file."""
-    opener: Any = gzip.open if path.name.lower().endswith(".gz") else open
-    name = path.name.lower().removesuffix(".gz")
-    with opener(path, "rb") as fh:
-        if name.endswith((".jsonl", ".ndjson")):
-            seen_any = False
-            for number, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                seen_any = True
-                try:
-                    yield number, json.loads(line.decode("utf-8-sig"))
-                except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                    yield Skipped(f"{path}", f"line {number}: malformed JSON ({exc})")
-            if not seen_any:
-                yield Skipped(str(path), "empty file")
+# ---- JSON and JSON Lines ------------------------------------------------------------------
+
+
+def _open_binary(path: Path) -> io.BufferedIOBase:
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
+
+
+def _json_problem(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"malformed JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+    return "malformed JSON (nested too deeply)"
+
+
+def _load_records(path: Path, *, jsonl: bool) -> Iterator[Article | Skipped]:
+    where = str(path)
+    with _open_binary(path) as fh:
+        if jsonl:
+            yield from _jsonl_articles(path, fh)
             return
-        raw = fh.read()
+        raw = fh.read()  # a JSON document has to be parsed whole
     if not raw.strip():
-        yield Skipped(str(path), "empty file")
+        yield Skipped(where, "empty file")
         return
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        yield Skipped(str(path), f"malformed JSON ({exc})")
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":  # JSON Lines saved as .json (as `datasets` writes them)
+            yield from _jsonl_articles(path, raw.splitlines())
+        else:
+            yield Skipped(where, _json_problem(exc))
+        return
+    except (ValueError, RecursionError) as exc:
+        yield Skipped(where, _json_problem(exc))
         return
     if isinstance(data, dict):
         listed = next((data[f] for f in LIST_FIELDS if isinstance(data.get(f), list)), None)
-        data = listed if listed is not None else [data]
-    if not isinstance(data, list):
-        yield Skipped(str(path), "JSON holds no article records")
+        if listed is None:
+            yield article_from_record(data, path=where)
+            return
+        data = listed
+    if not isinstance(data, list) or not data:
+        yield Skipped(where, "no article records in the JSON")
         return
-    yield from enumerate(data, start=1)
+    for number, record in enumerate(data, start=1):
+        yield article_from_record(record, path=where, number=number, label=f"record {number}")
 
 
-def _first(record: dict, fields: Iterable[str]) -> Any:
-    return next((record[f] for f in fields if record.get(f)), None)
+def _jsonl_articles(path: Path, lines: Iterable[bytes]) -> Iterator[Article | Skipped]:
+    """One article per line; a bad line is a `Skipped` naming it, and the rest still load."""
+    where, number = str(path), 0
+    for line_no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        number += 1
+        try:
+            record = json.loads(line)
+        except (ValueError, RecursionError) as exc:
+            yield Skipped(where, f"line {line_no}: {_json_problem(exc)}")
+            continue
+        yield article_from_record(record, path=where, number=number, label=f"line {line_no}")
+    if not number:
+        yield Skipped(where, "empty file")
 
 
-def article_from_record(record: Any, *, path: Path, number: int) -> Article | Skipped:
-    where = str(path)
+def _first(record: dict[str, Any], fields: Iterable[str]) -> Any:
+    return next((record[f] for f in fields if record.get(f) not in (None, "", [], {})), None)
+
+
+def _scalar(value: Any) -> str:
+    """A record's id, url or title as text; lists, objects and booleans give ""."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return ""
+    return str(value)
+
+
+def article_from_record(
+    record: Any, *, path: str, number: int = 0, label: str = ""
+) -> Article | Skipped:
+    """An article from a JSON record, taken as it is (datasets are already clean text).
+
+    `number` is the record's position in a multi-record file (its key when it has neither id
+    nor URL); `label` names it in a reason ("line 3", "record 3").
+    """
+    problem = f"{label}: " if label else ""
     if not isinstance(record, dict):
-        return Skipped(where, f"record {number} is not an object")
+        return Skipped(path, f"{problem}not a JSON object")
     text = _first(record, TEXT_FIELDS)
-    if not isinstance(text, str) or not text.strip():
-        return Skipped(where, f"record {number} has no text")
-    paragraphs = [c for c in (clean(p) for p in text.replace("\r", "\n").split("\n")) if c]
+    parts = [text] if isinstance(text, str) else text if isinstance(text, list) else []
+    paragraphs = [line for part in parts if isinstance(part, str) for line in _text_lines(part)]
     if not paragraphs:
-        return Skipped(where, f"record {number} has no text")
-    url = str(record.get("url") or record.get("link") or "")
-    ident = _first(record, ID_FIELDS)
+        return Skipped(path, f"{problem}no article text")
+    url = _scalar(_first(record, URL_FIELDS))
     source = record.get("source")
-    if isinstance(source, dict):  # NewsAPI style {"id": ..., "name": ...}
+    if isinstance(source, dict):  # NewsAPI: {"id": ..., "name": ...}
         source = source.get("name")
+    dates = (normalise_date(record.get(f)) for f in DATE_FIELDS)
     return Article(
-        key=str(ident) if ident else url or f"{path}#{number}",
-        title=clean(str(record.get("title") or "")) or paragraphs[0][:80],
+        key=_scalar(_first(record, ID_FIELDS)) or url or (f"{path}#{number}" if number else path),
+        title=clean(_scalar(_first(record, TITLE_FIELDS))) or _title_from(paragraphs[0]),
         paragraphs=tuple(paragraphs),
-        source=clean(str(source or "")) or host_of(url),
-        published=normalise_date(_first(record, DATE_FIELDS)),
+        source=clean(_scalar(source)) or host_of(url),
+        published=next((d for d in dates if d), ""),
         url=url,
-        path=str(path),
+        path=path,
     )
 
 
-def _load_json(path: Path) -> Iterator[Article | Skipped]:
-    for item in _records(path):
-        if isinstance(item, Skipped):
-            yield item
-        else:
-            number, record = item
-            yield article_from_record(record, path=path, number=number)
+# ---- RSS and Atom -------------------------------------------------------------------------
 
 
-# ---- RSS / Atom ---------------------------------------------------------------------------
-
-
-def _html_paragraphs(fragment: str) -> list[str]:
-    import lxml.html
-
+def _struct_date(stamp: time.struct_time | None) -> str:
     try:
-        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    except Exception:  # lxml's parser errors on odd fragments vary
-        return _blocks(re.sub(r"<[^>]+>", " ", fragment))
-    for br in root.iter("br"):
-        br.tail = "\n" + (br.tail or "")
-    blocks = []
-    for element in root.iter("p", "li", "h2", "h3", "blockquote"):
-        text = clean(element.text_content())
-        if text:
-            blocks.append(text)
-    return blocks or _blocks(root.text_content())
+        return date(*stamp[:3]).isoformat() if stamp else ""
+    except (TypeError, ValueError):
+        return ""
 
 
 def _load_feed(path: Path, raw: bytes) -> Iterator[Article | Skipped]:
     import feedparser
 
-    feed = feedparser.parse(raw)
-    if not feed.entries:
-        if path.name.lower().endswith(".xml") and not feed.bozo:
-            yield Skipped(str(path), "not a news feed")
-        else:
-            yield Skipped(str(path), "malformed or empty feed")
-        return
+    where = str(path)
+    # A stream, not bytes: feedparser opens bytes that happen to name a file.
+    feed = feedparser.parse(io.BytesIO(raw))
+    is_xml = path.name.lower().endswith(".xml")
     outlet = clean(feed.feed.get("title", "")) or host_of(feed.feed.get("link", ""))
-    for number, entry in enumerate(feed.entries, start=1):
-        content = entry.get("content") or []
-        html = content[0].get("value", "") if content else entry.get("summary", "")
-        paragraphs = _html_paragraphs(html) if html else []
-        if not paragraphs:
-            yield Skipped(str(path), f"feed entry {number} has no text")
-            continue
-        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        link = entry.get("link", "")
-        yield Article(
-            key=entry.get("id") or link or f"{path}#{number}",
-            title=clean(entry.get("title", "")) or paragraphs[0][:80],
-            paragraphs=tuple(paragraphs),
-            source=outlet,
-            published=date(*stamp[:3]).isoformat() if stamp else "",
-            url=link,
-            path=str(path),
-        )
+    items = [_entry_article(entry, outlet, where, n) for n, entry in enumerate(feed.entries, 1)]
+    if not any(isinstance(item, Article) for item in items):
+        if feed.bozo and (feed.version or not is_xml):
+            reason = f"malformed feed ({feed.get('bozo_exception', 'unreadable XML')})"
+            items = [Skipped(where, reason)]
+        elif not feed.version:
+            items = [Skipped(where, "not a news feed")]
+        elif not items:
+            items = [Skipped(where, "feed has no entries")]
+    yield from items
+
+
+def _entry_article(entry: Any, outlet: str, where: str, number: int) -> Article | Skipped:
+    contents = [c.get("value", "") for c in entry.get("content") or []]
+    html = next((c for c in contents if c.strip()), "") or entry.get("summary", "")
+    paragraphs = [p for p in html_paragraphs(html) if not is_furniture(p)]
+    if not paragraphs:
+        return Skipped(where, f"feed entry {number}: no article text")
+    title = entry.get("title", "")
+    if entry.get("title_detail", {}).get("type") == "text/html":
+        title = " ".join(html_paragraphs(title))
+    link = entry.get("link", "")
+    link = link if link.startswith(("http://", "https://")) else ""  # feedparser copies URN ids
+    return Article(
+        key=entry.get("id") or link or f"{where}#{number}",
+        title=clean(title) or _title_from(paragraphs[0]),
+        paragraphs=tuple(paragraphs),
+        source=outlet or host_of(link),
+        published=_struct_date(entry.get("published_parsed") or entry.get("updated_parsed")),
+        url=link,
+        path=where,
+    )

@@ -298,8 +298,12 @@ def test_safe_url(url: str, kept: bool) -> None:
 
 
 def test_fixed_texts_are_valid_telegram_html() -> None:
+    class Fill(dict[str, str]):
+        def __missing__(self, key: str) -> str:
+            return "12"
+
     texts = [
-        value.format(seconds=30, limit=1000, count=12, newest="2024-03-05")
+        value.format_map(Fill(newest="2024-03-05", title="A &lt;b&gt; title"))
         for name, value in vars(messages).items()
         if name.isupper() and isinstance(value, str)
     ]
