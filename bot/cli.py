@@ -13,10 +13,12 @@ from pydantic import ValidationError
 
 from bot.answer import answer_to_json
 from bot.config import Settings
+from bot.evaluate import eval_cmd
 from bot.messages import question_problem
+from bot.progress import TqdmProgress
 from bot.service import NewsService
 from bot.terminal import format_answer
-from index.build import BuildReport, Progress, build_index
+from index.build import BuildReport, build_index
 from index.embedder import EmbedderError, SentenceTransformerEmbedder
 from index.store import StoreError, open_index
 
@@ -25,31 +27,6 @@ log = logging.getLogger("newsbot")
 
 def make_embedder(settings: Settings) -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size)
-
-
-class TqdmProgress:
-    """Progress bars for long runs: articles read, then chunks embedded per second."""
-
-    def __init__(self) -> None:
-        from tqdm import tqdm
-
-        self._tqdm = tqdm
-        self._bars: dict[str, object] = {}
-
-    def __call__(self, p: Progress) -> None:
-        bar = self._bars.get(p.stage)
-        if bar is None:
-            unit = {"loading": "article", "embedding": "chunk"}.get(p.stage, "step")
-            for other in self._bars.values():
-                other.close()  # type: ignore[attr-defined]
-            bar = self._tqdm(total=p.total, desc=p.stage, unit=unit, leave=False, file=sys.stderr)
-            self._bars[p.stage] = bar
-        # update() lets tqdm throttle redraws; a refresh per article floods a log file.
-        bar.update(p.done - bar.n)  # type: ignore[attr-defined]
-
-    def close(self) -> None:
-        for bar in self._bars.values():
-            bar.close()  # type: ignore[attr-defined]
 
 
 def run_index(
@@ -171,6 +148,24 @@ def repl_cmd(settings: Settings, as_of: str | None) -> None:
     from bot.repl import run_repl
 
     run_repl(open_service(settings), parse_day(as_of))
+
+
+@cli.command("serve")
+@click.option(
+    "--webhook",
+    is_flag=True,
+    help="Take updates on a webhook (NEWSBOT_WEBHOOK_*) instead of long polling.",
+)
+@click.pass_obj
+def serve_cmd(settings: Settings, webhook: bool) -> None:
+    """Run the Telegram bot until SIGINT/SIGTERM (builds the index first if there is none)."""
+    # Imported here: the other commands need neither PTB nor its HTTP stack.
+    from bot.telegram import run_bot
+
+    run_bot(settings, webhook=webhook)
+
+
+cli.add_command(eval_cmd)
 
 
 def main() -> None:

@@ -82,3 +82,102 @@ SOURCES_BUTTON: Final = "Sources"
 SOURCES_HEADING: Final = "<b>Sources</b>"
 NO_SOURCES: Final = "This answer has no sources to show."
 SOURCES_EXPIRED: Final = "I no longer have the sources of that answer. Please ask again."
+
+# ---- Telegram: commands ----------------------------------------------------------------------
+
+# The command menu (setMyCommands): (command, description) pairs.
+BOT_COMMANDS: Final = (
+    ("help", "What I know and how to ask"),
+    ("ask", "Ask a question (in groups)"),
+    ("new", "Start a new conversation"),
+)
+
+# HTML. Under HELP_TEXT: the other commands.
+HELP_COMMANDS: Final = (
+    "/new – forget our conversation and start afresh\n"
+    "/ask <i>question</i> – ask in a group; there you can also mention me or reply to me"
+)
+
+# {articles}: articles in the index; {newest}: ISO date of the newest one.
+HELP_KNOWLEDGE: Final = "I know {articles} news articles; the newest is from {newest}."
+
+# HTML. Heading of the newest stories listed in the help.
+HELP_RECENT: Final = "<b>Recent stories</b> you could ask about:"
+
+# HTML. Shown in the help to admins only.
+HELP_ADMIN: Final = (
+    "<b>Admin commands</b>\n"
+    "/reindex – update the index from the corpus (<code>/reindex full</code> rebuilds it)\n"
+    "/add <i>link or text</i> – add an article: a link, or a title line and then paragraphs\n"
+    "/stats – the index, questions answered and reply times"
+)
+
+NEW_CONVERSATION: Final = (
+    "Fresh start: I've forgotten our earlier questions. What would you like to know?"
+)
+
+ASK_USAGE: Final = "Put your question after the command, like this: /ask Who won the election?"
+
+UNKNOWN_COMMAND: Final = "I don't know that command. Send /help to see what I can do."
+
+# ---- Telegram: admin commands ----------------------------------------------------------------
+
+# Headings of the message an index run keeps editing.
+REINDEX_STARTED: Final = "Updating the index from the corpus…"
+REINDEX_FULL_STARTED: Final = "Rebuilding the whole index from the corpus…"
+# The progress line under the heading. {done}, {total}: counts.
+REINDEX_READING: Final = "Reading articles: {done}"
+REINDEX_EMBEDDING: Final = "Embedding passages: {done} of {total}"
+REINDEX_SAVING: Final = "Saving the new index…"
+REINDEX_WAITING: Final = "Starting…"
+
+# HTML. The end of a run that changed the index; counts only.
+REINDEX_DONE: Final = (
+    "<b>Done in {seconds} s:</b> added {added}, updated {updated}, removed {removed}, "
+    "skipped {skipped} ({unchanged} unchanged).\n"
+    "The index now holds {articles} articles in {chunks} passages."
+)
+# HTML. The end of a run that found nothing to change.
+REINDEX_NO_CHANGE: Final = (
+    "<b>The index was already up to date</b> ({unchanged} articles unchanged, {skipped} skipped)."
+)
+# HTML. Heading of the list of skipped files; {count}: how many are not listed.
+REINDEX_SKIPPED: Final = "<b>Skipped:</b>"
+REINDEX_MORE_SKIPPED: Final = "… and {count} more (see the log)."
+REINDEX_BUSY: Final = "An index update is already running. Please wait for it to finish."
+# HTML. {error}: the error's message, escaped.
+REINDEX_FAILED: Final = "<b>The index update failed</b>, so I kept the old index.\nError: {error}"
+REINDEX_CANCELLED: Final = (
+    "The index update stopped because I'm shutting down; the old index stays."
+)
+
+# HTML.
+ADD_USAGE: Final = (
+    "Send /add with a link, or with the article itself: a title line, then its paragraphs. "
+    "For example:\n"
+    "<code>/add Storm closes the ports\n"
+    "Heavy winds closed both ports on Monday, the harbour master said.</code>"
+)
+# {reason}: why, in a few words, escaped.
+ADD_FETCH_FAILED: Final = (
+    "I couldn't fetch that page ({reason}). "
+    "You can paste the article instead: a title line, then its paragraphs."
+)
+ADD_NO_TEXT: Final = (
+    "I found no article text in that. Send a title line, then the article's paragraphs."
+)
+ADD_NO_FOLDER: Final = (
+    "I have no corpus folder to save the article in: NEWSBOT_CORPUS_PATHS names only files."
+)
+# HTML. {title}: the article's title, escaped; {paragraphs}: a count.
+ADD_SAVED: Final = "Saved “{title}” ({paragraphs} paragraphs) to the corpus."
+# The outlet named in articles pasted with /add.
+ADDED_SOURCE: Final = "Added via Telegram"
+
+# HTML. Durations are like "3 h 5 min"; {median}: like "850 ms", or "–" before any question.
+STATS: Final = (
+    "<b>Index:</b> {articles} articles, {chunks} passages, newest article from {newest}, "
+    "built {age} ago.\n"
+    "<b>Since I started</b> {uptime} ago: {questions} questions answered, "
+    "median reply time {median}."
+)

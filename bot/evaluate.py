@@ -1,0 +1,545 @@
+"""`newsbot eval`: how well the bot retrieves, answers, cites and abstains, on a question file.
+
+The rules are those of the evaluation README (/work/shared/eval/README.md):
+- a passage is a *hit* when its first 2,000 characters contain the gold answer, compared
+  case-insensitively with whitespace collapsed; Hits@k and MRR@10 over the bot's top 10;
+- an answer is *correct* when its short answer (the answer line without citation marks,
+  truncated to 30 words) contains the gold answer, same comparison; an abstention never is;
+- *citation precision*: the share of cited paragraphs containing the gold answer, pooled over
+  the questions answered correctly;
+- *multiple choice*: the choice `choose` picks, against the gold answer, on every question that
+  has choices;
+- latency: wall time of the answer function per question, the model loaded and warmed up.
+
+Retrieval, answer accuracy and wrong abstention count only the questions whose answer is known
+to be in the corpus (see `bot.eval_data`): an RTQA question without an answer-bearing article
+may be unanswerable from the corpus, so abstaining on it is not counted wrong. *Abstention* is
+the share of the file's unanswerable questions (QuAIL's) on which the bot abstained.
+
+Output folder: `results.jsonl` (per question: the `ask --json` object, the question, its gold
+answer and scores), `summary.json`, with `--baseline` `baseline_results.jsonl` (same shape), and
+with `--plot` `hits_at_k.png` and `latency.png`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+import numpy as np
+from tqdm import tqdm
+
+from bot.answer import AnswerContext, answer_question, answer_to_json, choose
+from bot.baseline import DenseBaseline, cached_vectors, chunk_articles
+from bot.config import Settings
+from bot.eval_data import EvalDataError, Question, read_questions
+from bot.progress import TqdmProgress
+from bot.types import Answer
+from index.articles import Article
+from index.build import build_index
+from index.embedder import Embedder, EmbedderError, SentenceTransformerEmbedder
+from index.loaders import load_paths
+from index.store import StoreError, open_index
+
+log = logging.getLogger(__name__)
+
+HIT_CHARS = 2000
+MAX_RANK = 10
+ANSWER_WORDS = 30
+WARM_UP = Question(id="warm-up", question="What happened in the news this week?", gold="")
+_CITATION_MARK = re.compile(r"\[\d+\]")
+
+# ---------------------------------------------------------------------------------------------
+# Metrics: pure functions of texts and per-question outcomes.
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def contains_answer(text: str, gold: str) -> bool:
+    needle = normalise(gold)
+    return bool(needle) and needle in normalise(text)
+
+
+def is_hit(passage: str, gold: str) -> bool:
+    # Only the head counts, so that a long passage cannot score as a whole article would.
+    return contains_answer(passage[:HIT_CHARS], gold)
+
+
+def first_hit_rank(passages: Sequence[str], gold: str, k: int = MAX_RANK) -> int | None:
+    """1-based rank of the first hit among the top k passages, None when none is a hit."""
+    return next((rank for rank, p in enumerate(passages[:k], start=1) if is_hit(p, gold)), None)
+
+
+def hits_at(ranks: Sequence[int | None], k: int) -> float | None:
+    if not ranks:
+        return None
+    return sum(1 for r in ranks if r is not None and r <= k) / len(ranks)
+
+
+def mrr(ranks: Sequence[int | None], k: int = MAX_RANK) -> float | None:
+    if not ranks:
+        return None
+    return sum(1.0 / r for r in ranks if r is not None and r <= k) / len(ranks)
+
+
+def short_answer(text: str, limit: int = ANSWER_WORDS) -> str:
+    """The answer line without its citation marks, at most `limit` words."""
+    line = _CITATION_MARK.sub(" ", text.strip().split("\n", 1)[0])
+    return " ".join(line.split()[:limit])
+
+
+def share(flags: Sequence[bool]) -> float | None:
+    return sum(flags) / len(flags) if flags else None
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """The q-th percentile, interpolated linearly between the closest ranks (numpy's default)."""
+    return float(np.percentile(values, q)) if len(values) else None
+
+
+@dataclass(frozen=True)
+class Scores:
+    """What one pipeline got right on one question. None: the metric does not apply."""
+
+    type: str
+    gold_in_corpus: bool
+    unanswerable: bool
+    abstained: bool
+    latency_ms: float
+    hit_rank: int | None = None
+    correct: bool | None = None
+    choice_correct: bool | None = None
+    cited: int = 0  # cited paragraphs of a correct answer
+    cited_with_gold: int = 0
+
+    @property
+    def citation_precision(self) -> float | None:
+        return self.cited_with_gold / self.cited if self.cited else None
+
+
+def score(question: Question, answer: Answer, latency_ms: float, choice: int | None) -> Scores:
+    gold = question.gold
+    scored = question.gold_in_corpus
+    correct = not answer.abstained and contains_answer(short_answer(answer.text), gold)
+    cited = [c.paragraph_text for c in answer.citations] if scored and correct else []
+    return Scores(
+        type=question.type,
+        gold_in_corpus=scored,
+        unanswerable=question.unanswerable,
+        abstained=answer.abstained,
+        latency_ms=latency_ms,
+        hit_rank=first_hit_rank([p.text for p in answer.passages], gold) if scored else None,
+        correct=correct if scored else None,
+        choice_correct=(
+            None if choice is None else normalise(question.choices[choice]) == normalise(gold)
+        ),
+        cited=len(cited),
+        cited_with_gold=sum(contains_answer(text, gold) for text in cited),
+    )
+
+
+def summarise(rows: Sequence[Scores]) -> dict:
+    """The metrics over a set of questions (None where no question qualifies)."""
+    with_gold = [r for r in rows if r.gold_in_corpus]
+    ranks = [r.hit_rank for r in with_gold]
+    choices = [r.choice_correct for r in rows if r.choice_correct is not None]
+    cited = sum(r.cited for r in rows)
+    latencies = [r.latency_ms for r in rows]
+    return {
+        "questions": len(rows),
+        "with_gold": len(with_gold),
+        "hits@1": hits_at(ranks, 1),
+        "hits@5": hits_at(ranks, 5),
+        "hits@10": hits_at(ranks, 10),
+        "mrr@10": mrr(ranks),
+        "answer_accuracy": share([bool(r.correct) for r in with_gold]),
+        "choice_questions": len(choices),
+        "choice_accuracy": share(choices),
+        "citation_precision": sum(r.cited_with_gold for r in rows) / cited if cited else None,
+        "unanswerable": sum(r.unanswerable for r in rows),
+        "abstention": share([r.abstained for r in rows if r.unanswerable]),
+        "wrong_abstention": share([r.abstained for r in with_gold]),
+        "latency_p50_ms": percentile(latencies, 50),
+        "latency_p95_ms": percentile(latencies, 95),
+        "hits_curve": [hits_at(ranks, k) for k in range(1, MAX_RANK + 1)],
+    }
+
+
+def summarise_by_type(rows: Sequence[Scores]) -> dict:
+    """Overall, and per question type when the file has types."""
+    out: dict = {"overall": summarise(rows)}
+    types = sorted({r.type for r in rows if r.type})
+    if types:
+        out["by_type"] = {t: summarise([r for r in rows if r.type == t]) for t in types}
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports.
+
+_COLUMNS = (
+    ("Hits@1", "hits@1"),
+    ("Hits@5", "hits@5"),
+    ("Hits@10", "hits@10"),
+    ("MRR@10", "mrr@10"),
+    ("answer", "answer_accuracy"),
+    ("choice", "choice_accuracy"),
+    ("cite P", "citation_precision"),
+    ("abstain", "abstention"),
+    ("wrong ab", "wrong_abstention"),
+    ("p50 ms", "latency_p50_ms"),
+    ("p95 ms", "latency_p95_ms"),
+)
+_COMPARED = (
+    ("Hits@1", "hits@1"),
+    ("Hits@5", "hits@5"),
+    ("Hits@10", "hits@10"),
+    ("MRR@10", "mrr@10"),
+    ("answer accuracy", "answer_accuracy"),
+    ("latency p50 ms", "latency_p50_ms"),
+    ("latency p95 ms", "latency_p95_ms"),
+)
+
+
+def _cell(key: str, value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.1f}" if key.startswith("latency") else f"{value:.3f}"
+
+
+def format_table(summary: dict) -> str:
+    """One row per group (all questions, then each type); n is questions/with gold answer."""
+    groups = [("all", summary["overall"]), *summary.get("by_type", {}).items()]
+    width = max(len(name) for name, _ in groups)
+    lines = [
+        f"{'':<{width}}  {'n':>9}" + "".join(f"  {title:>8}" for title, _ in _COLUMNS),
+    ]
+    for name, m in groups:
+        n = f"{m['questions']}/{m['with_gold']}"
+        cells = "".join(f"  {_cell(key, m[key]):>8}" for _, key in _COLUMNS)
+        lines.append(f"{name:<{width}}  {n:>9}{cells}")
+    return "\n".join(lines)
+
+
+def format_comparison(newsbot: dict, baseline: dict) -> str:
+    """newsbot and the baseline side by side, with newsbot / baseline."""
+    lines = [f"{'':<16}  {'newsbot':>8}  {'baseline':>8}  {'ratio':>6}"]
+    for title, key in _COMPARED:
+        ours, theirs = newsbot[key], baseline[key]
+        ratio = f"{ours / theirs:.2f}" if ours is not None and theirs else "-"
+        lines.append(f"{title:<16}  {_cell(key, ours):>8}  {_cell(key, theirs):>8}  {ratio:>6}")
+    return "\n".join(lines)
+
+
+def plot_hits_curve(curves: dict[str, list[float | None]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only: no display on servers
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ks = list(range(1, MAX_RANK + 1))
+    for name, curve in curves.items():
+        ax.plot(ks, [np.nan if v is None else v for v in curve], marker="o", label=name)
+    ax.set(xlabel="k", ylabel="Hits@k", xticks=ks, ylim=(0, 1), title="Hits@k")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def plot_latency(latencies: dict[str, list[float]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    # Shared bins, so that the pipelines' bars compare.
+    bins = np.histogram_bin_edges([v for values in latencies.values() for v in values], bins=30)
+    for name, values in latencies.items():
+        ax.hist(values, bins=list(bins), alpha=0.6, label=name)
+    ax.set(xlabel="answer time per question (ms)", ylabel="questions", title="Latency")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+# ---------------------------------------------------------------------------------------------
+# Runs.
+
+
+def eval_data_dir(settings: Settings, paths: Iterable[Path]) -> Path:
+    """Where the index of an evaluation corpus lives: one folder per corpus and index settings.
+
+    Keyed by the corpus paths, not their contents: when a corpus file changes, `build_index`
+    updates that folder incrementally (re-embedding only what changed) instead of starting anew.
+    """
+    key = json.dumps(
+        {
+            "paths": sorted(str(p.resolve()) for p in paths),
+            "model": settings.embedding_model,
+            "chunk_words": settings.chunk_words,
+            "faiss_index": settings.faiss_index,
+            "near_duplicate_threshold": settings.near_duplicate_threshold,
+        },
+        sort_keys=True,
+    )
+    return settings.data_dir / f"eval-{hashlib.sha1(key.encode()).hexdigest()[:12]}"
+
+
+Ask = Callable[[Question], Answer]
+Pick = Callable[[Question], int]
+
+
+def result_record(question: Question, answer: Answer, scores: Scores, choice: int | None) -> dict:
+    """One line of results.jsonl: the `ask --json` object plus the question and its scores."""
+    data = answer_to_json(answer)
+    data["passages"] = data["passages"][:MAX_RANK]
+    return {
+        "id": question.id,
+        **data,
+        "question": question.question,
+        "gold": question.gold,
+        "type": question.type,
+        "as_of": question.as_of.isoformat() if question.as_of else None,
+        "choices": list(question.choices),
+        "choice": question.choices[choice] if choice is not None else None,
+        "gold_in_corpus": scores.gold_in_corpus,
+        "unanswerable": scores.unanswerable,
+        "hit_rank": scores.hit_rank,
+        "correct": scores.correct,
+        "choice_correct": scores.choice_correct,
+        "citation_precision": scores.citation_precision,
+        "latency_ms": round(scores.latency_ms, 2),
+    }
+
+
+def run_questions(
+    name: str,
+    questions: Sequence[Question],
+    ask: Ask,
+    pick: Pick | None,
+    out_path: Path,
+    *,
+    progress: bool = False,
+) -> list[Scores]:
+    """Ask every question (after one uncounted warm-up), writing one result line each."""
+    ask(WARM_UP)  # first-call costs (model weights, caches) are not the answer's
+    rows = []
+    with (
+        out_path.open("w", encoding="utf-8") as out,
+        tqdm(questions, desc=name, unit="question", file=sys.stderr, disable=not progress) as bar,
+    ):
+        for question in bar:
+            started = time.perf_counter()
+            answer = ask(question)
+            latency_ms = (time.perf_counter() - started) * 1000
+            choice = pick(question) if pick is not None and question.choices else None
+            scores = score(question, answer, latency_ms, choice)
+            rows.append(scores)
+            record = result_record(question, answer, scores, choice)
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return rows
+
+
+@dataclass(frozen=True)
+class EvalOptions:
+    questions: Path
+    out_dir: Path
+    corpus: tuple[Path, ...] = ()  # empty: the bot's own index, built from settings.corpus_paths
+    as_of_field: str | None = None
+    limit: int | None = None
+    baseline: bool = False
+    plot: bool = False
+    progress: bool = False
+
+
+def load_questions(options: EvalOptions) -> list[Question]:
+    questions = list(read_questions(options.questions, options.as_of_field))
+    if options.limit is not None:
+        questions = questions[: options.limit]
+    if not questions:
+        raise EvalDataError(f"{options.questions} holds no questions")
+    if options.as_of_field and not any(q.as_of for q in questions):
+        raise EvalDataError(f"No question in {options.questions} has a {options.as_of_field!r}")
+    return questions
+
+
+def _index_progress(enabled: bool) -> TqdmProgress | None:
+    return TqdmProgress() if enabled else None
+
+
+def index_corpus(settings: Settings, embedder: Embedder, options: EvalOptions) -> Settings:
+    """Index the evaluation corpus in its own data folder (cheap when already done).
+
+    Returns the settings to answer with: the bot's own when no corpus is given.
+    """
+    if not options.corpus:
+        return settings
+    eval_settings = settings.model_copy(
+        update={"data_dir": eval_data_dir(settings, options.corpus)}
+    )
+    progress = _index_progress(options.progress)
+    try:
+        report = build_index(options.corpus, eval_settings, embedder, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    log.info("evaluation index %s: %s", eval_settings.data_dir, report.summary())
+    if options.progress:
+        click.echo(f"{eval_settings.data_dir}: {report.summary().splitlines()[-1]}", err=True)
+    return eval_settings
+
+
+def load_articles(paths: Sequence[Path]) -> list[Article]:
+    return [a for a in load_paths(paths) if isinstance(a, Article)]
+
+
+def make_baseline(
+    settings: Settings, embedder: Embedder, paths: Sequence[Path], progress: bool
+) -> DenseBaseline:
+    chunks = chunk_articles(load_articles(paths))
+    cache_dir = eval_data_dir(settings, paths) / "baseline"
+    vectors = cached_vectors(cache_dir, chunks, embedder, progress=progress)
+    return DenseBaseline(chunks, vectors, embedder)
+
+
+def run_eval(settings: Settings, embedder: Embedder, options: EvalOptions) -> dict:
+    """Evaluate newsbot (and the baseline) on the question file; returns summary.json's content."""
+    questions = load_questions(options)
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    eval_settings = index_corpus(settings, embedder, options)
+    ctx = AnswerContext(open_index(eval_settings.data_dir), embedder, eval_settings)
+    rows = run_questions(
+        "newsbot",
+        questions,
+        lambda q: answer_question(ctx, q.question, as_of=q.as_of),
+        lambda q: choose(ctx, q.question, q.choices, as_of=q.as_of),
+        options.out_dir / "results.jsonl",
+        progress=options.progress,
+    )
+    summary: dict = {
+        "questions_file": str(options.questions),
+        "corpus": [str(p) for p in options.corpus or settings.corpus_paths],
+        "index_dir": str(eval_settings.data_dir),
+        "model": settings.embedding_model,
+        "chunk_words": settings.chunk_words,
+        "faiss_index": settings.faiss_index,
+        "newsbot": summarise_by_type(rows),
+    }
+    latencies = {"newsbot": [r.latency_ms for r in rows]}
+    if options.baseline:
+        paths = list(options.corpus or settings.corpus_paths)
+        baseline = make_baseline(settings, embedder, paths, options.progress)
+        base_rows = run_questions(
+            "baseline",
+            questions,
+            lambda q: baseline.ask(q.question, MAX_RANK),
+            None,
+            options.out_dir / "baseline_results.jsonl",
+            progress=options.progress,
+        )
+        summary["baseline"] = summarise_by_type(base_rows)
+        summary["baseline_chunks"] = len(baseline.chunks)
+        latencies["baseline"] = [r.latency_ms for r in base_rows]
+    (options.out_dir / "summary.json").write_text(
+        json.dumps(summary, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    if options.plot:
+        curves = {name: summary[name]["overall"]["hits_curve"] for name in latencies}
+        plot_hits_curve(curves, options.out_dir / "hits_at_k.png")
+        plot_latency(latencies, options.out_dir / "latency.png")
+    return summary
+
+
+def format_report(summary: dict) -> str:
+    overall = summary["newsbot"]["overall"]
+    parts = [
+        f"newsbot on {overall['questions']} questions "
+        f"({overall['with_gold']} with the answer in the corpus):",
+        format_table(summary["newsbot"]),
+    ]
+    if "baseline" in summary:
+        parts += [
+            "",
+            f"dense baseline ({summary['baseline_chunks']} chunks of 1,000 characters):",
+            format_table(summary["baseline"]),
+            "",
+            format_comparison(overall, summary["baseline"]["overall"]),
+        ]
+    return "\n".join(parts)
+
+
+@click.command("eval")
+@click.option(
+    "--questions",
+    "questions_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="JSONL questions: RealTimeQA, QuAIL, or generic (question, answer, optional id, "
+    "as_of, choices, unanswerable, type).",
+)
+@click.option(
+    "--corpus",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Index these files/folders (repeatable) in an evaluation data folder of their own, "
+    "reused by later runs. Default: the bot's index.",
+)
+@click.option(
+    "--as-of-field",
+    help="Question field taken as today, e.g. question_date. Default: as_of or question_date.",
+)
+@click.option("--limit", type=click.IntRange(min=1), help="Only the first N questions.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("eval-out"),
+    show_default=True,
+    help="Folder for results.jsonl, summary.json and the plots.",
+)
+@click.option("--baseline", is_flag=True, help="Also run the dense-only tutorial pipeline.")
+@click.option("--plot", is_flag=True, help="Write hits_at_k.png and latency.png.")
+@click.pass_obj
+def eval_cmd(
+    settings: Settings,
+    questions_path: Path,
+    corpus: tuple[Path, ...],
+    as_of_field: str | None,
+    limit: int | None,
+    out_dir: Path,
+    baseline: bool,
+    plot: bool,
+) -> None:
+    """Measure retrieval, answers, citations, abstention and latency on a question file."""
+    options = EvalOptions(
+        questions=questions_path,
+        out_dir=out_dir,
+        corpus=corpus,
+        as_of_field=as_of_field,
+        limit=limit,
+        baseline=baseline,
+        plot=plot,
+        progress=True,
+    )
+    embedder = SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size)
+    try:
+        summary = run_eval(settings, embedder, options)
+    except (EvalDataError, StoreError, EmbedderError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(format_report(summary))
+    click.echo(f"\nresults in {out_dir}/")
