@@ -14,7 +14,15 @@ import numpy as np
 from bot import messages
 from bot.config import Settings
 from bot.extract import Candidate, candidates, extend_with, in_question, name_lists, normalise
-from bot.questions import NUMBER, OTHER, PERSON_OR_GROUP, classify, is_follow_up, named_sources
+from bot.questions import (
+    NUMBER,
+    OTHER,
+    PERSON_OR_GROUP,
+    classify,
+    is_follow_up,
+    named_sources,
+    states_attitude,
+)
 from bot.types import Answer, Citation, Passage
 from index import dates
 from index.embedder import Embedder
@@ -25,6 +33,7 @@ from index.store import NewsIndex
 EVIDENCE_PASSAGES = 4  # passages whose sentences are scored
 MAX_SENTENCES = 24  # sentences encoded per question (the latency budget)
 MAX_ANSWER_WORDS = 30
+ATTITUDE_SENTENCES = 3  # best sentences searched for a stated view ("thinks", "expects", ...)
 # Calibrated on the QuAIL dev questions (Unanswerable vs Character_identity/Factual): below
 # this, the best sentence does not support an answer. See README "How good is it?".
 ABSTAIN_BELOW = 0.42
@@ -428,7 +437,14 @@ def answer_question(
         return _abstain(ctx, question, resolved, hits, timings)
 
     t = time.perf_counter()
-    kind = classify(question)
+    kind = classify(split_follow_up(resolved)[0])
+    if kind.attitude:
+        # "What did X think of Y?" is answered by a sentence that states a view, not by one
+        # that merely mentions X and Y.
+        evidence = [e for e in evidence[:ATTITUDE_SENTENCES] if states_attitude(e.text)]
+        if not evidence:
+            timings["total"] = (time.perf_counter() - started) * 1000
+            return _abstain(ctx, question, resolved, hits, timings)
     best = evidence[0]
     chosen = vote(resolved, kind.answer_type, evidence) if kind.answer_type != OTHER else None
     cited: list[Evidence]

@@ -51,16 +51,38 @@ class QuestionKind:
     answer_type: str
     relation: bool  # "who warned whom": both sides of the relation are wanted
     plural: bool  # "which countries": every name of the kind in the evidence sentence
+    attitude: bool = False  # what someone thinks/feels, or what probably happens
+
+
+# Questions about a state of mind or a guess. News reports what people said and did; what they
+# think, or what will probably happen, is answered only when a sentence states it.
+_ATTITUDE_QUESTION = re.compile(
+    r"\b(think|thinks|thought|believe[sd]?|feel|feels|felt|opinion|prefer(s|red)?|probably"
+    r"|likely)\b",
+    re.I,
+)
+_ATTITUDE_STATED = re.compile(
+    r"\b(think|thinks|thought|believ\w*|feel|feels|felt|opinion\w*|prefer\w*|probabl\w*"
+    r"|likely|unlikely|expect\w*|hope\w*|fear\w*|worr\w*|consider\w*|view\w*|convinced"
+    r"|doubt\w*|suspect\w*|confident|skeptical|sceptical)\b",
+    re.I,
+)
+
+
+def states_attitude(sentence: str) -> bool:
+    """Does the sentence state a belief, feeling, expectation or likelihood?"""
+    return bool(_ATTITUDE_STATED.search(sentence))
 
 
 def classify(question: str) -> QuestionKind:
     relation = bool(_RELATION.search(question))
     head = _PLURAL_HEAD.search(question)
     plural = head is not None and not head.group(1).lower().endswith(("ss", "us", "is"))
+    attitude = bool(_ATTITUDE_QUESTION.search(question))
     for pattern, kind in _WH:
         if pattern.search(question):
-            return QuestionKind(kind, relation, plural)
-    return QuestionKind(OTHER, relation, plural)
+            return QuestionKind(kind, relation, plural, attitude)
+    return QuestionKind(OTHER, relation, plural, attitude)
 
 
 def is_follow_up(question: str) -> bool:

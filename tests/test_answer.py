@@ -102,3 +102,15 @@ def test_multiple_choice_picks_the_supported_choice(corpus_context: AnswerContex
         corpus_context, "Which base did US troops vacate last week?", choices, as_of=AS_OF
     )
     assert choices[pick] == "Bagram Air Base"
+
+
+def test_a_stated_view_answers_what_someone_thinks(corpus_context: AnswerContext) -> None:
+    answer = ask(corpus_context, "What does Biden think about a unified government in Afghanistan?")
+    assert_cites(answer, 11, "highly unlikely")
+
+
+def test_what_someone_thinks_is_declined_when_no_sentence_states_it(
+    corpus_context: AnswerContext,
+) -> None:
+    answer = ask(corpus_context, "What did Ryabkov think about the weather in Moscow?")
+    assert answer.abstained and not answer.citations

@@ -8,7 +8,16 @@ import pytest
 
 from bot.answer import Turn, resolve_follow_up
 from bot.extract import candidates, in_question
-from bot.questions import DATE, NAME, NUMBER, PERSON_OR_GROUP, PLACE, classify, named_sources
+from bot.questions import (
+    DATE,
+    NAME,
+    NUMBER,
+    PERSON_OR_GROUP,
+    PLACE,
+    classify,
+    named_sources,
+    states_attitude,
+)
 from index.dates import resolve
 from index.search import fts_query, query_terms
 
@@ -99,3 +108,25 @@ def test_keyword_query_is_safe_fts() -> None:
     # FTS5 syntax in a question is quoted away, never interpreted.
     match = fts_query('Who said "NOT" OR near(x)? AND -- drop table')
     assert match == '"near" OR "x" OR "drop" OR "table"'
+
+
+@pytest.mark.parametrize(
+    ("question", "attitude"),
+    [
+        ("What did Trump think of the summit?", True),
+        ("How does Lavrov feel about the Taliban?", True),
+        ("What will the court probably decide?", True),
+        ("Who thought the ban was legal?", True),
+        ("What did Trump say about the summit?", False),
+        ("Who warned whom about US troops?", False),
+    ],
+)
+def test_questions_about_views_and_guesses(question: str, attitude: bool) -> None:
+    assert classify(question).attitude is attitude
+
+
+def test_sentences_that_state_a_view() -> None:
+    assert states_attitude("Officials expect the talks to fail.")
+    assert states_attitude("She believed the ruling was wrong.")
+    assert states_attitude("A deal is unlikely this year, he said.")
+    assert not states_attitude("The talks failed on Tuesday, he said.")
