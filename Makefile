@@ -43,5 +43,16 @@ lint: install
 bench: install
 	$(PY) tests/bench/bench_index.py
 
+# The README's "How good is it?" figures, from the shared evaluation data (not in this repo).
+EVAL_DATA ?= ../shared/eval
+eval: install
+	$(NEWSBOT) eval --questions $(EVAL_DATA)/rtqa2023/questions_dev.jsonl \
+		--corpus $(EVAL_DATA)/rtqa2023/corpus.jsonl.gz --as-of-field question_date \
+		--baseline --plot --out eval-out/rtqa-dev
+	$(NEWSBOT) eval --questions $(EVAL_DATA)/quail_news/questions_dev.jsonl \
+		--corpus $(EVAL_DATA)/quail_news/articles.jsonl \
+		--corpus $(EVAL_DATA)/rtqa2023/corpus_dev_small.jsonl.gz \
+		--baseline --plot --out eval-out/quail-dev
+
 clean:
 	rm -rf $(VENV) data

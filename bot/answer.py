@@ -18,6 +18,7 @@ from bot.questions import (
     NUMBER,
     OTHER,
     PERSON_OR_GROUP,
+    attitude_holder,
     classify,
     is_follow_up,
     named_sources,
@@ -185,6 +186,24 @@ def _verb_stems(verb: str) -> set[str]:
 def mentions_verb(sentence: str, verb: str) -> bool:
     stems = _verb_stems(verb)
     return any(w.lower().startswith(tuple(stems)) for w in re.findall(r"\w+", sentence))
+
+
+OBJECT_REACH = 8  # words after the verb in which the question's object must show up
+
+
+def says_verb_of(sentence: str, verb: str, question: str) -> bool:
+    """The sentence has the question's verb followed by its object: "Who won the 2018 World
+    Cup?" is not answered by "Harry Kane won the Budweiser Man of the Match"."""
+    stems = tuple(_verb_stems(verb))
+    after = question.lower().split(verb, 1)[-1]
+    wanted = {t[:5] for t in query_terms(after)}
+    words = [w.lower() for w in re.findall(r"\w+", sentence)]
+    for i, word in enumerate(words):
+        if word.startswith(stems):
+            following = {w[:5] for w in words[i + 1 : i + 1 + OBJECT_REACH]}
+            if not wanted or wanted & following:
+                return True
+    return False
 
 
 CONTEXT_WEIGHT = 0.25  # a follow-up's own words matter more than the ones it borrowed
@@ -441,7 +460,8 @@ def answer_question(
     if kind.attitude:
         # "What did X think of Y?" is answered by a sentence that states a view, not by one
         # that merely mentions X and Y.
-        evidence = [e for e in evidence[:ATTITUDE_SENTENCES] if states_attitude(e.text)]
+        holder = attitude_holder(question)
+        evidence = [e for e in evidence[:ATTITUDE_SENTENCES] if states_attitude(e.text, holder)]
         if not evidence:
             timings["total"] = (time.perf_counter() - started) * 1000
             return _abstain(ctx, question, resolved, hits, timings)
@@ -449,12 +469,19 @@ def answer_question(
     chosen = vote(resolved, kind.answer_type, evidence) if kind.answer_type != OTHER else None
     cited: list[Evidence]
     verb = asked_verb(question)
-    if chosen is not None and verb is not None:
+    if (
+        chosen is not None
+        and verb is not None
+        and not any(mentions_verb(e.text, verb) for e in chosen.support)
+    ):
         # "Who won X?" needs a sentence that says someone won, not one that only names X.
-        chosen = Choice(chosen.text, [e for e in chosen.support if mentions_verb(e.text, verb)])
-        if not chosen.support:
+        saying = [e for e in evidence if says_verb_of(e.text, verb, question)]
+        if not saying:
             timings["total"] = (time.perf_counter() - started) * 1000
             return _abstain(ctx, question, resolved, hits, timings)
+        # No name of the right kind in them ("But she said ..."): the sentence is the answer.
+        chosen = vote(resolved, kind.answer_type, saying)
+        best = saying[0]
     if chosen is not None:
         line = chosen.text
         if kind.plural:

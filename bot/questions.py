@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # Answer types the extractor knows how to find in a sentence.
@@ -69,9 +70,39 @@ _ATTITUDE_STATED = re.compile(
 )
 
 
-def states_attitude(sentence: str) -> bool:
-    """Does the sentence state a belief, feeling, expectation or likelihood?"""
-    return bool(_ATTITUDE_STATED.search(sentence))
+# "What did [the inspector general] think ...": the one whose view is asked for.
+_HOLDER = re.compile(
+    r"\b(?:does|did|do|is|was|are|were|will|would)\s+(?P<holder>.+?)\s+"
+    r"(?:think|thinks|thought|believe[sd]?|feel|feels|felt|prefer|probably|likely)\b",
+    re.I,
+)
+
+
+def attitude_holder(question: str) -> list[str]:
+    """The words naming whose view a question asks for ("the inspector general" -> [...])."""
+    m = _HOLDER.search(question)
+    if m is None:
+        return []
+    return [w for w in re.findall(r"\w+", m.group("holder").lower()) if w not in _ARTICLES]
+
+
+_ARTICLES = frozenset({"the", "a", "an", "this", "that", "these", "those", "his", "her", "their"})
+
+
+def states_attitude(sentence: str, holder: Sequence[str] = ()) -> bool:
+    """Does the sentence state a belief, feeling, expectation or likelihood (held by `holder`)?
+
+    With a holder, one of its words must come before the word stating the view
+    ("Trump said he thinks", not "I think Trump will win").
+    """
+    words = [w.lower() for w in re.findall(r"[\w']+", sentence)]
+    stems = {w[:5] for w in holder}
+    for i, word in enumerate(words):
+        if not _ATTITUDE_STATED.fullmatch(word):
+            continue
+        if not holder or any(w[:5] in stems for w in words[:i]):
+            return True
+    return False
 
 
 def classify(question: str) -> QuestionKind:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.answer import Turn, resolve_follow_up
+from bot.answer import Turn, resolve_follow_up, says_verb_of
 from bot.extract import candidates, in_question
 from bot.questions import (
     DATE,
@@ -14,6 +14,7 @@ from bot.questions import (
     NUMBER,
     PERSON_OR_GROUP,
     PLACE,
+    attitude_holder,
     classify,
     named_sources,
     states_attitude,
@@ -130,3 +131,23 @@ def test_sentences_that_state_a_view() -> None:
     assert states_attitude("She believed the ruling was wrong.")
     assert states_attitude("A deal is unlikely this year, he said.")
     assert not states_attitude("The talks failed on Tuesday, he said.")
+
+
+def test_whose_view_is_asked_for() -> None:
+    assert attitude_holder("What did the inspector general think of the FBI?") == [
+        "inspector",
+        "general",
+    ]
+    assert attitude_holder("How does Lavrov feel about the Taliban?") == ["lavrov"]
+    assert attitude_holder("Who thinks the ban is legal?") == []
+    # The holder must come before the word stating the view.
+    assert states_attitude("Trump said he thinks the talks went well.", ["trump"])
+    assert not states_attitude("I think Donald Trump will win.", ["trump"])
+
+
+def test_a_who_verb_question_needs_its_verb_and_object() -> None:
+    question = "Who won the 2018 World Cup?"
+    assert says_verb_of("France won the 2018 World Cup in Moscow.", "won", question)
+    assert says_verb_of("France wins the World Cup final.", "won", question)
+    assert not says_verb_of("Harry Kane won the Budweiser Man of the Match.", "won", question)
+    assert not says_verb_of("Sweden defeated South Korea at the World Cup.", "won", question)
