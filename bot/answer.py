@@ -32,7 +32,7 @@ from index.sentences import sentence_spans
 from index.store import NewsIndex
 
 EVIDENCE_PASSAGES = 4  # passages whose sentences are scored
-MAX_SENTENCES = 24  # sentences encoded per question (the latency budget)
+MAX_SENTENCES = 16  # sentences encoded per question (the latency budget)
 MAX_ANSWER_WORDS = 30
 ATTITUDE_SENTENCES = 3  # best sentences searched for a stated view ("thinks", "expects", ...)
 # Calibrated on the QuAIL dev questions (Unanswerable vs Character_identity/Factual): below
@@ -435,6 +435,7 @@ def answer_question(
         text=resolved,
         window=dates.resolve(question, today),
         sources=named_sources(question, ctx.sources),
+        recent=dates.recent(today),
     )
     k = ctx.settings.top_k
     result = search(ctx.index, ctx.embedder, query, k=k)
@@ -522,7 +523,9 @@ def choose(
 ) -> int:
     """Multiple choice: the choice the retrieved evidence supports best (index into choices)."""
     today = as_of or date.today()
-    query = SearchQuery(text=question, window=dates.resolve(question, today))
+    query = SearchQuery(
+        text=question, window=dates.resolve(question, today), recent=dates.recent(today)
+    )
     hits = search(ctx.index, ctx.embedder, query, k=10).hits
     passages = [normalise(h.title + " " + h.text) for h in hits]
     vectors = ctx.embedder.encode([f"{question} {c}" for c in choices])

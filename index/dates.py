@@ -29,6 +29,21 @@ class DateWindow:
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
 
+    def fits(self, day: date) -> bool:
+        """In the window, or a loose window's slack past its end."""
+        return self.contains(day) or (not self.strict and self.end < day <= self.end + DATE_SLACK)
+
+
+# Article dates run late: a crawler's "first seen" day, a time zone ahead. Loose windows reach
+# this far past their end.
+DATE_SLACK = timedelta(days=2)
+RECENT_DAYS = 7
+
+
+def recent(today: date) -> DateWindow:
+    """The news of the week up to today: what a question with no time expression is about."""
+    return DateWindow(today - timedelta(days=RECENT_DAYS), today, False, "recently")
+
 
 def parse_iso(value: str) -> date | None:
     try:

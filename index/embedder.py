@@ -19,6 +19,10 @@ class EmbedderError(RuntimeError):
     """The model cannot be loaded; the message says how to fix it."""
 
 
+SMALL_REQUEST = 64  # texts; up to this many are encoded in batches of SMALL_BATCH
+SMALL_BATCH = 8
+
+
 class Embedder(Protocol):
     """What the engine needs of a text encoder: a name, a dimension and normalised vectors."""
 
@@ -84,9 +88,13 @@ class SentenceTransformerEmbedder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        # The model sorts texts by length and pads each batch to its longest text: for the few
+        # sentences of one question, small batches keep one long sentence from padding all the
+        # others (measured: 24 sentences in 122 ms instead of 170 ms).
+        batch_size = self.batch_size if len(texts) > SMALL_REQUEST else SMALL_BATCH
         vectors = self.model.encode(
             list(texts),
-            batch_size=self.batch_size,
+            batch_size=batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
             show_progress_bar=False,

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -13,9 +16,11 @@ from index.dates import DateWindow, parse_iso
 from index.embedder import Embedder
 from index.store import NewsIndex
 
+T = TypeVar("T")
 RRF_K = 60
 POOL = 100  # candidates taken from each retriever before fusion
 DATE_BOOST = 0.35  # added to the fused score (scaled to [0, 1]) for articles inside a loose window
+RECENT_BOOST = 0.2  # the same for articles of the last week, when the question names no time
 
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before
@@ -56,6 +61,7 @@ class SearchQuery:
     text: str
     window: DateWindow | None = None
     sources: tuple[str, ...] = ()  # restrict to these outlets (lower-case), when non-empty
+    recent: DateWindow | None = None  # boosted gently when `window` is None
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,14 @@ def _fits(row: dict, query: SearchQuery) -> bool:
     return True
 
 
+_KEYWORD_THREAD = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bm25")
+
+
+def _timed(fn: Callable[..., T], *args: Any) -> tuple[T, float]:
+    started = time.perf_counter()
+    return fn(*args), (time.perf_counter() - started) * 1000
+
+
 def search(index: NewsIndex, embedder: Embedder, query: SearchQuery, k: int = 10) -> SearchResult:
     """Rank chunks for `query`: reciprocal rank fusion of dense and BM25, then date fit."""
     timings: dict[str, float] = {}
@@ -100,12 +114,13 @@ def search(index: NewsIndex, embedder: Embedder, query: SearchQuery, k: int = 10
     restricted = bool(query.sources) or (query.window is not None and query.window.strict)
     pool = POOL * 10 if restricted else POOL
 
+    # FAISS and SQLite both release the GIL: BM25 runs beside the dense search, not after it.
     t = time.perf_counter()
+    keyword_future = _KEYWORD_THREAD.submit(_timed, index.keyword, fts_query(query.text), pool)
     dense = index.dense(vector, pool)
     timings["dense"] = (time.perf_counter() - t) * 1000
-    t = time.perf_counter()
-    keyword = index.keyword(fts_query(query.text), pool)
-    timings["keyword"] = (time.perf_counter() - t) * 1000
+    keyword, timings["keyword"] = keyword_future.result()
+    timings["retrieve"] = (time.perf_counter() - t) * 1000
 
     t = time.perf_counter()
     fused: dict[int, float] = {}
@@ -126,8 +141,12 @@ def search(index: NewsIndex, embedder: Embedder, query: SearchQuery, k: int = 10
         score = value / best
         if query.window is not None and not query.window.strict:
             day = parse_iso(row["published"])
-            if day is not None and query.window.contains(day):
+            if day is not None and query.window.fits(day):
                 score += DATE_BOOST
+        elif query.window is None and query.recent is not None:
+            day = parse_iso(row["published"])
+            if day is not None and query.recent.fits(day):
+                score += RECENT_BOOST
         scored.append((score, cid))
     scored.sort(key=lambda sc: (-sc[0], sc[1]))
     missing = [cid for _, cid in scored[:k] if cid not in dense_score]
