@@ -31,7 +31,7 @@ from index.search import Hit, SearchQuery, newest_date, query_terms, search
 from index.sentences import sentence_spans
 from index.store import NewsIndex
 
-EVIDENCE_PASSAGES = 4  # passages whose sentences are scored
+EVIDENCE_PASSAGES = 8  # passages whose sentences are scored
 MAX_SENTENCES = 16  # sentences encoded per question (the latency budget)
 MAX_ANSWER_WORDS = 30
 ATTITUDE_SENTENCES = 3  # best sentences searched for a stated view ("thinks", "expects", ...)
@@ -280,6 +280,25 @@ def score_sentences(
     return scored
 
 
+RANK_PRIOR = 0.02  # per place in the fused ranking, against a passage's best sentence score
+
+
+def rerank(hits: Sequence[Hit], evidence: Sequence[Evidence]) -> list[Hit]:
+    """The passages whose sentences were scored, reordered by their best sentence.
+
+    A passage that merely shares the question's topic ranks below one with a sentence that
+    matches the question itself; the fused rank breaks near-ties.
+    """
+    best: dict[int, float] = {}
+    for e in evidence:
+        best[e.rank] = max(best.get(e.rank, 0.0), e.score)
+    if not best:
+        return list(hits)
+    scored = sorted(best, key=lambda r: -(best[r] - RANK_PRIOR * r))
+    head = [hits[r] for r in scored]
+    return head + [h for r, h in enumerate(hits) if r not in best]
+
+
 @dataclass(frozen=True)
 class Choice:
     text: str
@@ -451,6 +470,7 @@ def answer_question(
         result = replace(result, query_vector=vector / np.linalg.norm(vector))
     t = time.perf_counter()
     evidence = score_sentences(ctx, resolved, result.query_vector, hits) if hits else []
+    hits = rerank(hits, evidence)
     timings["sentences"] = (time.perf_counter() - t) * 1000
     if not evidence or evidence[0].score < ABSTAIN_BELOW:
         timings["total"] = (time.perf_counter() - started) * 1000

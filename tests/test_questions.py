@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.answer import Turn, resolve_follow_up, says_verb_of
+from bot.answer import Evidence, Turn, rerank, resolve_follow_up, says_verb_of
 from bot.extract import candidates, in_question
 from bot.questions import (
     DATE,
@@ -20,7 +20,7 @@ from bot.questions import (
     states_attitude,
 )
 from index.dates import resolve
-from index.search import fts_query, query_terms
+from index.search import Hit, fts_query, query_terms
 
 TODAY = date(2023, 3, 15)
 
@@ -151,3 +151,23 @@ def test_a_who_verb_question_needs_its_verb_and_object() -> None:
     assert says_verb_of("France wins the World Cup final.", "won", question)
     assert not says_verb_of("Harry Kane won the Budweiser Man of the Match.", "won", question)
     assert not says_verb_of("Sweden defeated South Korea at the World Cup.", "won", question)
+
+
+def _hit(n: int) -> Hit:
+    return Hit(n, f"a{n}", f"text {n}", (f"p{n}",), 1, 1, "t", "s", "", "", 1.0 - n / 10, 0.5, n)
+
+
+def test_passages_are_reranked_by_their_best_sentence() -> None:
+    hits = [_hit(n) for n in range(5)]
+
+    def sentence(rank: int, cosine: float) -> Evidence:
+        return Evidence("s", hits[rank], 1, "p", rank, cosine=cosine, overlap=cosine)
+
+    # Passage 2 holds the sentence that matches; 1 had no sentence scored and keeps its place
+    # ahead of the passages that were not looked at.
+    evidence = [sentence(0, 0.4), sentence(2, 0.9), sentence(3, 0.41)]
+    assert [h.chunk for h in rerank(hits, evidence)] == [2, 0, 3, 1, 4]
+    # Near-ties keep the fused order.
+    evidence = [sentence(0, 0.5), sentence(1, 0.51)]
+    assert [h.chunk for h in rerank(hits, evidence)] == [0, 1, 2, 3, 4]
+    assert rerank(hits, []) == hits
