@@ -36,7 +36,7 @@ class Settings(IndexSettings):
         description="Telegram user ids allowed to run admin commands, comma-separated.",
     )
     rate_limit_count: int = Field(
-        10, ge=1, description="Questions a user may ask per rate-limit window."
+        10, ge=1, description="Messages a user may send the bot per rate-limit window."
     )
     rate_limit_seconds: float = Field(60.0, gt=0, description="Length of the rate-limit window.")
     webhook_listen: str = Field("0.0.0.0", description="Address the webhook server listens on.")

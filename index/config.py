@@ -52,7 +52,7 @@ class IndexSettings(BaseSettings):
     )
     embed_batch_size: int = Field(128, ge=1, description="Chunks per encoder batch.")
     near_duplicate_threshold: float = Field(
-        0.8, gt=0, le=1, description="Shingle Jaccard above which two articles are one story."
+        0.8, gt=0, le=1, description="Shingle Jaccard at or above which two articles are one story."
     )
 
     @field_validator("corpus_paths", mode="before")
