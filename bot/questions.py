@@ -35,6 +35,8 @@ _WH = [
         ),
         NAME,
     ),
+    # "What will they do when they meet?": a question about an action, not a date.
+    (re.compile(r"\b(what|how)\s+(did|does|do|will|would|can|could|should)\b", re.I), OTHER),
 ]
 _RELATION = re.compile(r"\bwho\b.*\bwhom\b|\bwho\s+\w+ed\s+whom\b", re.I)
 _FOLLOW_UP = re.compile(
@@ -110,10 +112,19 @@ def classify(question: str) -> QuestionKind:
     head = _PLURAL_HEAD.search(question)
     plural = head is not None and not head.group(1).lower().endswith(("ss", "us", "is"))
     attitude = bool(_ATTITUDE_QUESTION.search(question))
+    # A question word opening the asking sentence decides ("What will they do when they
+    # meet?" is not a "when"); elsewhere a "who" or "which" may be a relative pronoun.
+    asking = _LAST_SENTENCE.split(question.strip())[-1]
     for pattern, kind in _WH:
+        if (m := pattern.search(asking)) and m.start() == 0:
+            return QuestionKind(kind, relation, plural, attitude)
+    for pattern, kind in _WH[:-1]:
         if pattern.search(question):
             return QuestionKind(kind, relation, plural, attitude)
     return QuestionKind(OTHER, relation, plural, attitude)
+
+
+_LAST_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
 def is_follow_up(question: str) -> bool:

@@ -114,3 +114,12 @@ def test_what_someone_thinks_is_declined_when_no_sentence_states_it(
 ) -> None:
     answer = ask(corpus_context, "What did Ryabkov think about the weather in Moscow?")
     assert answer.abstained and not answer.citations
+
+
+def test_who_holds_a_view_is_answered_by_who_said_it(corpus_context: AnswerContext) -> None:
+    # The view word of the question ("believes") is "said" in the news.
+    answer = ask(
+        corpus_context, "Who believes a US military presence near Afghanistan is unacceptable?"
+    )
+    assert "Ryabkov" in answer.text
+    assert_cites(answer, 4, "is unacceptable")

@@ -6,12 +6,13 @@ from datetime import date
 
 import pytest
 
-from bot.answer import Evidence, Turn, rerank, resolve_follow_up, says_verb_of
+from bot.answer import Evidence, Turn, mentions_verb, rerank, resolve_follow_up, says_verb_of
 from bot.extract import candidates, in_question
 from bot.questions import (
     DATE,
     NAME,
     NUMBER,
+    OTHER,
     PERSON_OR_GROUP,
     PLACE,
     attitude_holder,
@@ -60,6 +61,11 @@ def test_no_time_expression_no_window() -> None:
         ("How many people died?", NUMBER),
         ("He is a valued member of which team?", NAME),
         ("Which country hosted the summit?", PLACE),
+        # The word opening the asking sentence decides, not a relative pronoun or a clause.
+        ("What will Trump and Abe do for dinner when they meet?", OTHER),
+        ("Which airline will pay passengers who were stranded?", NAME),
+        ("A man who escaped from prison was caught. How many days was he free?", NUMBER),
+        ("The guild, which represents writers, went on strike. When did they last strike?", DATE),
     ],
 )
 def test_question_types(question: str, kind: str) -> None:
@@ -151,6 +157,15 @@ def test_a_who_verb_question_needs_its_verb_and_object() -> None:
     assert says_verb_of("France wins the World Cup final.", "won", question)
     assert not says_verb_of("Harry Kane won the Budweiser Man of the Match.", "won", question)
     assert not says_verb_of("Sweden defeated South Korea at the World Cup.", "won", question)
+
+
+def test_a_who_verb_question_accepts_the_verb_in_other_words() -> None:
+    question = "Who requested that his release conditions be revoked?"
+    said = "Prosecutors then asked the judge to revoke his release conditions."
+    assert says_verb_of(said, "requested", question)
+    assert mentions_verb("Warren said the cannabis laws have been barriers.", "felt")
+    assert mentions_verb("Speaking at the forum, Demers warned of threats.", "addressed")
+    assert not mentions_verb("The forum was held in Washington.", "addressed")
 
 
 def _hit(n: int) -> Hit:
