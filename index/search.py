@@ -108,20 +108,19 @@ def _timed(fn: Callable[..., T], *args: Any) -> tuple[T, float]:
 def search(index: NewsIndex, embedder: Embedder, query: SearchQuery, k: int = 10) -> SearchResult:
     """Rank chunks for `query`: reciprocal rank fusion of dense and BM25, then date fit."""
     timings: dict[str, float] = {}
+    t = time.perf_counter()
+    vector = embedder.encode([query.text])[0]
+    timings["encode"] = (time.perf_counter() - t) * 1000
     restricted = bool(query.sources) or (query.window is not None and query.window.strict)
     pool = POOL * 10 if restricted else POOL
 
-    # SQLite, torch and FAISS all release the GIL: BM25 needs no vector, so it runs beside
-    # the question's encoding and the dense search, not after them.
-    started = time.perf_counter()
-    keyword_future = _KEYWORD_THREAD.submit(_timed, index.keyword, fts_query(query.text), pool)
-    vector = embedder.encode([query.text])[0]
-    timings["encode"] = (time.perf_counter() - started) * 1000
+    # FAISS and SQLite both release the GIL: BM25 runs beside the dense search, not after it.
     t = time.perf_counter()
+    keyword_future = _KEYWORD_THREAD.submit(_timed, index.keyword, fts_query(query.text), pool)
     dense = index.dense(vector, pool)
     timings["dense"] = (time.perf_counter() - t) * 1000
     keyword, timings["keyword"] = keyword_future.result()
-    timings["retrieve"] = (time.perf_counter() - started) * 1000
+    timings["retrieve"] = (time.perf_counter() - t) * 1000
 
     t = time.perf_counter()
     fused: dict[int, float] = {}
