@@ -36,7 +36,12 @@ _NOT_NAMES = frozenset(
     Mrs Ms Dr Some Many Most Several Both Each Every All One Two Three No Not Monday Tuesday
     Wednesday Thursday Friday Saturday Sunday Earlier Later Today Yesterday Tomorrow Now Among
     Despite Although Though Because Once Such Other Another More Less New Former Local Officials
-    Police Reuters AP AFP CNN""".split()
+    Police Reuters AP AFP CNN Unsurprisingly Surprisingly Separately Additionally Finally
+    Similarly Ultimately Currently Previously Recently Instead Specifically Notably Overall
+    Indeed Nevertheless Nonetheless Furthermore Moreover Initially Eventually Importantly
+    Unfortunately Fortunately Interestingly Reportedly Apparently Clearly Speaking Asked
+    Responding Writing Following Including Experts Analysts Critics Authorities Residents
+    Witnesses Others""".split()
 )
 
 

@@ -88,6 +88,10 @@ def test_candidates_by_type() -> None:
     assert [c.text for c in candidates("More than 100,000 US troops were there.", NUMBER)] == [
         "100,000"
     ]
+    # Sentence adverbs and participles open sentences with a capital; they name nobody.
+    for opening in ("Unsurprisingly, the", "Speaking to reporters, the", "Others said the"):
+        sentence = f"{opening} court's liberal justices dissented on Tuesday."
+        assert candidates(sentence, PERSON_OR_GROUP) == []
     assert in_question("United States", "Who warned the United States?")
     assert not in_question("Bagram", "Which base did US troops vacate?")
 
