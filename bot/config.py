@@ -19,6 +19,15 @@ class Settings(IndexSettings):
     top_k: int = Field(
         10, ge=1, le=50, description="Ranked passages returned with each answer (and to eval)."
     )
+    passage_chars: int = Field(
+        1000,
+        ge=0,
+        le=2000,
+        description=(
+            "Each ranked passage is the matched chunk widened by whole neighbouring paragraphs "
+            "up to this many characters (0: the chunk alone)."
+        ),
+    )
     max_question_chars: int = Field(
         1000, ge=10, description="Longer questions are refused with a message."
     )

@@ -58,5 +58,6 @@ def format_answer(answer: Answer, *, color: bool = False, debug: bool = False) -
         if answer.resolved_question != answer.question:
             lines.append(style(f"understood as: {answer.resolved_question}", dim=True))
         for i, p in enumerate(answer.passages[:5], 1):
-            lines.append(style(f"  #{i} {p.score:.3f} {p.title[:60]} ¶{p.paragraphs[0]}", dim=True))
+            span = f"¶{p.paragraphs[0]}" + (f"–{p.paragraphs[-1]}" if len(p.paragraphs) > 1 else "")
+            lines.append(style(f"  #{i} {p.score:.3f} {p.title[:60]} {span}", dim=True))
     return "\n".join(lines)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, TypeVar
 
@@ -21,6 +21,8 @@ RRF_K = 60
 POOL = 100  # candidates taken from each retriever before fusion
 DATE_BOOST = 0.35  # added to the fused score (scaled to [0, 1]) for articles inside a loose window
 RECENT_BOOST = 0.2  # the same for articles of the last week, when the question names no time
+PASSAGE_CHARS = 1000  # a passage: the matched chunk and its neighbouring paragraphs, this long
+PARAGRAPH_SEPARATOR = "\n\n"  # as in the stored chunk texts
 
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before
@@ -79,6 +81,8 @@ class Hit:
     score: float
     dense: float
     keyword_rank: int | None
+    # The matched chunk's paragraphs (first, last ordinal), when the passage is wider.
+    chunk_paragraphs: tuple[int, int] | None = None
 
 
 @dataclass
@@ -105,8 +109,60 @@ def _timed(fn: Callable[..., T], *args: Any) -> tuple[T, float]:
     return fn(*args), (time.perf_counter() - started) * 1000
 
 
-def search(index: NewsIndex, embedder: Embedder, query: SearchQuery, k: int = 10) -> SearchResult:
-    """Rank chunks for `query`: reciprocal rank fusion of dense and BM25, then date fit."""
+def widen(hit: Hit, paragraphs: Mapping[int, tuple[str, str]], limit: int) -> Hit:
+    """`hit` with whole neighbouring paragraphs (ordinal -> id, text) of its article added, the
+    next and the previous in turn, while the passage stays within `limit` characters.
+
+    Small chunks find the right place; the paragraphs around it give the reader (and the
+    answer) the context a chunk cuts off: "small-to-big" retrieval.
+    """
+    text, ids = hit.text, list(hit.paragraph_ids)
+    first, last = hit.first_paragraph, hit.last_paragraph
+    grew = True
+    while grew:
+        grew = False
+        for ordinal in (last + 1, first - 1):
+            found = paragraphs.get(ordinal)
+            if found is None or len(text) + len(PARAGRAPH_SEPARATOR) + len(found[1]) > limit:
+                continue
+            pid, body = found
+            if ordinal > last:
+                text, last = text + PARAGRAPH_SEPARATOR + body, ordinal
+                ids.append(pid)
+            else:
+                text, first = body + PARAGRAPH_SEPARATOR + text, ordinal
+                ids.insert(0, pid)
+            grew = True
+    return replace(
+        hit,
+        text=text,
+        paragraph_ids=tuple(ids),
+        first_paragraph=first,
+        last_paragraph=last,
+        chunk_paragraphs=(hit.first_paragraph, hit.last_paragraph),
+    )
+
+
+def matched_text(hit: Hit) -> str:
+    """The text of the chunk that matched, without the paragraphs a passage shows around it."""
+    if hit.chunk_paragraphs is None:
+        return hit.text
+    first, last = hit.chunk_paragraphs
+    parts = hit.text.split(PARAGRAPH_SEPARATOR)
+    return PARAGRAPH_SEPARATOR.join(
+        parts[first - hit.first_paragraph : last - hit.first_paragraph + 1]
+    )
+
+
+def search(
+    index: NewsIndex,
+    embedder: Embedder,
+    query: SearchQuery,
+    k: int = 10,
+    passage_chars: int = PASSAGE_CHARS,
+) -> SearchResult:
+    """Rank chunks for `query`: reciprocal rank fusion of dense and BM25, then date fit; each
+    hit widened to a passage of up to `passage_chars` characters (0: the chunk alone)."""
     timings: dict[str, float] = {}
     t = time.perf_counter()
     vector = embedder.encode([query.text])[0]
@@ -149,31 +205,44 @@ def search(index: NewsIndex, embedder: Embedder, query: SearchQuery, k: int = 10
                 score += RECENT_BOOST
         scored.append((score, cid))
     scored.sort(key=lambda sc: (-sc[0], sc[1]))
-    missing = [cid for _, cid in scored[:k] if cid not in dense_score]
+    # A widened passage can swallow later hits of its article (each passage shows about
+    # three chunks): spares refill the k places.
+    head = scored[: 3 * k] if passage_chars else scored[:k]
+    missing = [cid for _, cid in head if cid not in dense_score]
     if missing:
         # Keyword-only hits: their cosine to the question, from the stored vectors.
         for cid, vec in zip(missing, index.vectors(missing), strict=True):
             dense_score[cid] = float(np.dot(vec, vector))
-    hits = []
-    for score, cid in scored[:k]:
+    around = (
+        index.article_paragraphs({rows[cid]["article_id"] for _, cid in head})
+        if passage_chars
+        else {}
+    )
+    hits: list[Hit] = []
+    for score, cid in head:
         row = rows[cid]
-        hits.append(
-            Hit(
-                chunk=cid,
-                article_id=row["article_id"],
-                text=row["text"],
-                paragraph_ids=tuple(row["paragraph_ids"]),
-                first_paragraph=row["first_paragraph"],
-                last_paragraph=row["last_paragraph"],
-                title=row["title"],
-                source=row["source"],
-                published=row["published"],
-                url=row["url"],
-                score=score,
-                dense=dense_score[cid],
-                keyword_rank=keyword_rank.get(cid),
-            )
+        hit = Hit(
+            chunk=cid,
+            article_id=row["article_id"],
+            text=row["text"],
+            paragraph_ids=tuple(row["paragraph_ids"]),
+            first_paragraph=row["first_paragraph"],
+            last_paragraph=row["last_paragraph"],
+            title=row["title"],
+            source=row["source"],
+            published=row["published"],
+            url=row["url"],
+            score=score,
+            dense=dense_score[cid],
+            keyword_rank=keyword_rank.get(cid),
         )
+        if passage_chars:
+            if any(h.article_id == hit.article_id and hit.text in h.text for h in hits):
+                continue
+            hit = widen(hit, around.get(hit.article_id, {}), passage_chars)
+        hits.append(hit)
+        if len(hits) == k:
+            break
     timings["fuse"] = (time.perf_counter() - t) * 1000
     return SearchResult(hits, vector, timings)
 

@@ -451,6 +451,23 @@ class NewsIndex:
             )
         )
 
+    def article_paragraphs(
+        self, article_ids: Iterable[str]
+    ) -> dict[str, dict[int, tuple[str, str]]]:
+        """Every paragraph of these articles: article id -> ordinal -> (paragraph id, text)."""
+        ids = sorted(article_ids)
+        out: dict[str, dict[int, tuple[str, str]]] = {a: {} for a in ids}
+        if not ids:
+            return out
+        marks = ",".join("?" * len(ids))
+        sql = (
+            "select article_id, ordinal, paragraph_id, text from paragraphs "
+            f"where article_id in ({marks})"
+        )
+        for aid, ordinal, pid, text in self.db.execute(sql, ids):
+            out[aid][ordinal] = (pid, text)
+        return out
+
     def duplicates_of(self, article_id: str) -> list[dict]:
         return list(
             self.db.query(

@@ -6,7 +6,15 @@ from datetime import date
 
 import pytest
 
-from bot.answer import Evidence, Turn, mentions_verb, rerank, resolve_follow_up, says_verb_of
+from bot.answer import (
+    Evidence,
+    Turn,
+    mentions_verb,
+    rerank,
+    resolve_follow_up,
+    says_verb_of,
+    sentences_of,
+)
 from bot.extract import candidates, in_question
 from bot.questions import (
     DATE,
@@ -21,7 +29,7 @@ from bot.questions import (
     states_attitude,
 )
 from index.dates import resolve
-from index.search import Hit, fts_query, query_terms
+from index.search import Hit, fts_query, query_terms, widen
 
 TODAY = date(2023, 3, 15)
 
@@ -190,3 +198,15 @@ def test_passages_are_reranked_by_their_best_sentence() -> None:
     evidence = [sentence(0, 0.5), sentence(1, 0.51)]
     assert [h.chunk for h in rerank(hits, evidence)] == [0, 1, 2, 3, 4]
     assert rerank(hits, []) == hits
+
+
+def test_only_the_matched_chunk_of_a_widened_passage_is_scored() -> None:
+    chunk = Hit(
+        7, "a", "Bagram was vacated. Troops left.", ("p2",), 2, 2, "t", "s", "", "", 1.0, 0.5, 0
+    )
+    around = {1: ("p1", "Context before."), 2: ("p2", chunk.text), 3: ("p3", "Context after.")}
+    wide = widen(chunk, around, 1000)
+    texts = {pid: text for pid, text in around.values()}
+    found = [(e.text, e.paragraph) for e in sentences_of(wide, 0, texts)]
+    assert found == [("Bagram was vacated.", 2), ("Troops left.", 2)]
+    assert [e.text for e in sentences_of(chunk, 0, texts)] == [t for t, _ in found]

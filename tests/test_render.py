@@ -23,6 +23,7 @@ from bot.render import (
     split_html,
     visible_length,
 )
+from bot.terminal import format_answer
 from bot.types import Answer, Citation, Passage
 from tests.fake_bot_api import ParsedText, check_text, utf16_len
 
@@ -466,3 +467,15 @@ def test_split_parts_are_valid_and_keep_all_text_in_order(doc: tuple[str, str], 
         assert all(not visible(telegram(p, limit).text) for p in parts)
         return
     assert _check_parts(parts, limit) == visible(plain)
+
+
+def test_debug_lists_each_passage_with_the_paragraphs_it_spans() -> None:
+    passages = (
+        Passage("p", 0.9, "a1", (3, 4, 5), "Floods in the north", "Wire", "2023-07-02", ""),
+        Passage("p", 0.8, "a2", (7,), "Dry in the south", "Wire", "2023-07-02", ""),
+    )
+    shown = format_answer(
+        Answer("q", "Floods [1].", False, (citation(),), passages, {"total": 12.0}), debug=True
+    )
+    assert "#1 0.900 Floods in the north ¶3–5" in shown and "#2 0.800 Dry in the south ¶7" in shown
+    assert "timings (ms): total 12" in shown

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 
 from bot.config import Settings
 from index.build import build_index
 from index.dates import DATE_SLACK, recent, resolve
-from index.search import SearchQuery, search
+from index.search import Hit, SearchQuery, matched_text, search, widen
 from index.store import open_index
 from tests.conftest import write_article
 from tests.fakes import HashEmbedder
@@ -62,3 +64,51 @@ def test_loose_windows_allow_for_late_article_dates() -> None:
     january = resolve("What happened in January 2023?", today)
     assert january is not None and not january.fits(date(2023, 2, 1))
     assert recent(today).fits(today - timedelta(days=7))
+
+
+def _hit(text: str, first: int, last: int, ids: tuple[str, ...]) -> Hit:
+    return Hit(1, "a", text, ids, first, last, "t", "s", "", "", 1.0, 0.5, 0)
+
+
+def test_a_hit_widens_by_whole_neighbouring_paragraphs_next_then_previous() -> None:
+    around = {n: (f"p{n}", str(n) * 10) for n in range(1, 7)}  # six paragraphs of 10 characters
+    hit = _hit("3" * 10, 3, 3, ("p3",))
+    # 10 + 2 + 10 = 22: one neighbour fits in 25 characters, and it is the next one.
+    wide = widen(hit, around, 25)
+    assert (wide.text, wide.paragraph_ids) == ("3" * 10 + "\n\n" + "4" * 10, ("p3", "p4"))
+    assert (wide.first_paragraph, wide.last_paragraph, wide.chunk_paragraphs) == (3, 4, (3, 3))
+    wide = widen(hit, around, 46)  # 4 paragraphs are 46 characters: next, previous, next
+    assert wide.paragraph_ids == ("p2", "p3", "p4", "p5") and len(wide.text) == 46
+    assert wide.text.split("\n\n") == [around[n][1] for n in (2, 3, 4, 5)]
+    assert matched_text(wide) == matched_text(hit) == "3" * 10  # what scoring looks at
+    assert widen(hit, around, 5) == replace(hit, chunk_paragraphs=(3, 3))  # nothing fits
+    assert widen(hit, around, 2000).paragraph_ids == tuple(f"p{n}" for n in range(1, 7))
+
+
+def test_passages_carry_the_paragraphs_around_the_match_and_never_repeat_one(
+    tmp_path: Path, embedder: HashEmbedder
+) -> None:
+    settings = Settings(
+        _env_file=None, data_dir=tmp_path / "data", corpus_paths=[tmp_path / "news"], chunk_words=20
+    )
+    paragraphs = [
+        f"Paragraph {n} of the harbour story says the pier had {n} cranes and {n} berths."
+        for n in range(1, 13)
+    ]  # 73 to 76 characters: one is a chunk, three or four a 300-character passage
+    write_article(settings.corpus_paths[0], "pier.txt", "Pier opens", *paragraphs)
+    build_index(settings.corpus_paths, settings, embedder)
+    index = open_index(settings.data_dir)
+    query = SearchQuery(text="How many cranes did the harbour pier have?")
+    chunks = search(index, embedder, query, k=5, passage_chars=0).hits
+    assert all(h.chunk_paragraphs is None and h.text in paragraphs for h in chunks)
+    passages = search(index, embedder, query, k=3, passage_chars=300).hits
+    stored = {p["paragraph_id"]: p["text"] for p in index.paragraphs(passages[0].article_id)}
+    assert len(passages) == 3 and passages[0].chunk == chunks[0].chunk
+    shown: set[str] = set()
+    for p in passages:
+        assert len(p.text) <= 300 and len(p.paragraph_ids) >= 3
+        assert p.text.split("\n\n") == [stored[pid] for pid in p.paragraph_ids]
+        assert p.chunk_paragraphs is not None
+        matched = p.paragraph_ids[p.chunk_paragraphs[0] - p.first_paragraph]
+        assert matched not in shown  # a chunk already on show in a passage is not repeated
+        shown.update(p.paragraph_ids)
