@@ -27,7 +27,15 @@ from bot.questions import (
 from bot.types import Answer, Citation, Passage
 from index import dates
 from index.embedder import Embedder
-from index.search import Hit, SearchQuery, matched_text, newest_date, query_terms, search
+from index.search import (
+    Hit,
+    SearchQuery,
+    matched_parts,
+    matched_text,
+    newest_date,
+    query_terms,
+    search,
+)
 from index.sentences import sentence_spans
 from index.store import NewsIndex
 
@@ -112,7 +120,7 @@ def split_follow_up(resolved: str) -> tuple[str, str]:
 
 
 def _paragraph_texts(index: NewsIndex, hits: Sequence[Hit]) -> dict[str, str]:
-    ids = sorted({pid for h in hits for pid in h.paragraph_ids})
+    ids = sorted({pid for h in hits for _, pid, _ in matched_parts(h)})
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
@@ -124,15 +132,12 @@ def _paragraph_texts(index: NewsIndex, hits: Sequence[Hit]) -> dict[str, str]:
 
 def sentences_of(hit: Hit, rank: int, paragraph_text: dict[str, str]) -> list[Evidence]:
     """The sentences of a passage, each with the paragraph (¶ ordinal and text) it comes from."""
-    parts = hit.text.split("\n\n") if len(hit.paragraph_ids) > 1 else [hit.text]
-    first, last = hit.chunk_paragraphs or (hit.first_paragraph, hit.last_paragraph)
     out = []
-    for offset, (pid, part) in enumerate(zip(hit.paragraph_ids, parts, strict=False)):
-        if not first <= hit.first_paragraph + offset <= last:
-            continue  # context around the matched chunk: shown, not scored (time, no gain)
+    # Only the matched chunk: the context shown around it cost time and gained no accuracy.
+    for ordinal, pid, part in matched_parts(hit):
         full = paragraph_text.get(pid, part)
         for a, b in sentence_spans(part):
-            out.append(Evidence(part[a:b], hit, hit.first_paragraph + offset, full, rank))
+            out.append(Evidence(part[a:b], hit, ordinal, full, rank))
     return out
 
 

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from index.chunking import PARAGRAPH_SEPARATOR
 from index.dates import DateWindow, parse_iso
 from index.embedder import Embedder
 from index.store import NewsIndex
@@ -22,7 +23,6 @@ POOL = 100  # candidates taken from each retriever before fusion
 DATE_BOOST = 0.35  # added to the fused score (scaled to [0, 1]) for articles inside a loose window
 RECENT_BOOST = 0.2  # the same for articles of the last week, when the question names no time
 PASSAGE_CHARS = 1000  # a passage: the matched chunk and its neighbouring paragraphs, this long
-PARAGRAPH_SEPARATOR = "\n\n"  # as in the stored chunk texts
 
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before
@@ -143,15 +143,21 @@ def widen(hit: Hit, paragraphs: Mapping[int, tuple[str, str]], limit: int) -> Hi
     )
 
 
+def matched_parts(hit: Hit) -> list[tuple[int, str, str]]:
+    """The matched chunk's paragraphs in a passage, without the ones shown around it:
+    (¶ ordinal, paragraph id, the text of it the passage holds)."""
+    parts = hit.text.split(PARAGRAPH_SEPARATOR) if len(hit.paragraph_ids) > 1 else [hit.text]
+    first, last = hit.chunk_paragraphs or (hit.first_paragraph, hit.last_paragraph)
+    return [
+        (hit.first_paragraph + offset, pid, part)
+        for offset, (pid, part) in enumerate(zip(hit.paragraph_ids, parts, strict=False))
+        if first <= hit.first_paragraph + offset <= last
+    ]
+
+
 def matched_text(hit: Hit) -> str:
     """The text of the chunk that matched, without the paragraphs a passage shows around it."""
-    if hit.chunk_paragraphs is None:
-        return hit.text
-    first, last = hit.chunk_paragraphs
-    parts = hit.text.split(PARAGRAPH_SEPARATOR)
-    return PARAGRAPH_SEPARATOR.join(
-        parts[first - hit.first_paragraph : last - hit.first_paragraph + 1]
-    )
+    return PARAGRAPH_SEPARATOR.join(part for _, _, part in matched_parts(hit))
 
 
 def search(
