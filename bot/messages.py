@@ -128,6 +128,7 @@ REINDEX_FULL_STARTED: Final = "Rebuilding the whole index from the corpus…"
 # The progress line under the heading. {done}, {total}: counts.
 REINDEX_READING: Final = "Reading articles: {done}"
 REINDEX_EMBEDDING: Final = "Embedding passages: {done} of {total}"
+REINDEX_SENTENCES: Final = "Embedding their sentences: {done} of {total} passages"
 REINDEX_SAVING: Final = "Saving the new index…"
 REINDEX_WAITING: Final = "Starting…"
 

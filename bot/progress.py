@@ -10,7 +10,8 @@ from index.build import Progress
 
 
 class TqdmProgress:
-    """Progress bars for long runs: articles read, then chunks embedded per second."""
+    """Progress bars for long runs: articles read, then chunks (and their
+    sentences) embedded per second."""
 
     def __init__(self) -> None:
         self._bars: dict[str, tqdm] = {}
@@ -20,7 +21,9 @@ class TqdmProgress:
     def __call__(self, p: Progress) -> None:
         bar = self._bars.get(p.stage)
         if bar is None:
-            unit = {"loading": "article", "embedding": "chunk"}.get(p.stage, "step")
+            unit = {"loading": "article", "embedding": "chunk", "sentences": "chunk"}.get(
+                p.stage, "step"
+            )
             for other in self._bars.values():
                 other.close()
             bar = tqdm(

@@ -232,6 +232,8 @@ def progress_line(progress: Progress | None) -> str:
         return messages.REINDEX_READING.format(done=progress.done)
     if progress.stage == "embedding":
         return messages.REINDEX_EMBEDDING.format(done=progress.done, total=progress.total)
+    if progress.stage == "sentences":
+        return messages.REINDEX_SENTENCES.format(done=progress.done, total=progress.total)
     return messages.REINDEX_SAVING
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import sqlite_utils
 
 from index.articles import Article, Skipped, sha1_hex
-from index.chunking import chunk_paragraphs, paragraphs_of
+from index.chunking import chunk_paragraphs, chunk_sentences, paragraphs_of
 from index.config import IndexSettings
 from index.dedupe import NearDuplicateIndex, signature
 from index.embedder import Embedder
@@ -21,7 +21,9 @@ from index.loaders import load_paths
 from index.store import (
     DB_NAME,
     FAISS_NAME,
+    SENTENCE_DTYPE,
     VECTORS_DB,
+    StoreError,
     VectorCache,
     build_faiss,
     copy_database,
@@ -62,6 +64,7 @@ class BuildReport:
     duplicates: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     chunks_embedded: int = 0
+    sentence_chunks: int = 0  # chunks whose sentences were encoded
     chunks_total: int = 0
     seconds: float = 0.0
     generation: str | None = None
@@ -76,8 +79,9 @@ class BuildReport:
         lines.append(
             f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
             f"removed {self.removed}, skipped {len(self.skipped)} "
-            f"({self.duplicates} duplicate stories linked; {self.chunks_embedded} chunks embedded, "
-            f"{self.chunks_total} in the index; {self.seconds:.1f} s)"
+            f"({self.duplicates} duplicate stories linked; {self.chunks_embedded} chunks and the "
+            f"sentences of {self.sentence_chunks} embedded, {self.chunks_total} chunks in the "
+            f"index; {self.seconds:.1f} s)"
             + ("" if self.changed else " — the index was already up to date")
         )
         lines.extend(f"  skipped {s.path}: {s.reason}" for s in self.skipped)
@@ -86,6 +90,68 @@ class BuildReport:
 
 def vector_key(model: str, text: str) -> str:
     return sha1_hex(model + "\0" + text, 40)
+
+
+def encode_sentences(
+    chunks: Sequence[tuple[str, str, int]],
+    cache: VectorCache,
+    embedder: Embedder,
+    notify: ProgressFn,
+) -> int:
+    """Encode the sentences of the chunks (vector key, text, paragraph count) the cache lacks,
+    about ENCODE_CALL sentences per call, committed chunk group by group; returns how many
+    chunks were encoded."""
+    missing = set(cache.missing((key for key, _, _ in chunks), table="sentence_vectors"))
+    todo = {key: chunk_sentences(text, n) for key, text, n in chunks if key in missing}
+    notify(Progress("sentences", 0, len(todo)))
+    keys: list[str] = []
+    texts: list[str] = []
+    done = 0
+
+    def flush() -> None:
+        nonlocal keys, texts, done
+        vectors = embedder.encode(texts)
+        start = 0
+        matrices = []
+        for key in keys:
+            matrices.append(vectors[start : start + len(todo[key])])
+            start += len(todo[key])
+        cache.put_sentences(keys, matrices)
+        done += len(keys)
+        notify(Progress("sentences", done, len(todo)))
+        keys, texts = [], []
+
+    for key, sentences in todo.items():
+        keys.append(key)
+        texts += sentences
+        if len(texts) >= ENCODE_CALL:
+            flush()
+    if keys:
+        flush()
+    return len(todo)
+
+
+def _store_sentences(db: sqlite_utils.Database, cache: VectorCache, dim: int) -> None:
+    """Copy the sentence vectors of the generation's chunks that lack them from the cache."""
+    rows = list(
+        db.execute(
+            "select id, vector_key from chunks where id not in (select id from chunk_sentences) "
+            "order by id"
+        )
+    )
+    for start in range(0, len(rows), 1000):
+        part = rows[start : start + 1000]
+        blobs = cache.sentence_blobs([key for _, key in part])
+        width = dim * np.dtype(SENTENCE_DTYPE).itemsize
+        for cid, key in part:
+            blob = blobs.get(key)
+            if blob is None or len(blob) % width:
+                raise StoreError(f"The sentence vectors of chunk {cid} are missing from the cache.")
+        with db.conn:
+            db.conn.executemany(
+                "insert into chunk_sentences (id, vectors) values (?, ?)",
+                [(cid, blobs[key]) for cid, key in part],
+            )
 
 
 def _under(path: str, roots: Sequence[Path]) -> bool:
@@ -128,10 +194,28 @@ def _article_from_db(db: sqlite_utils.Database, article_id: str) -> Article:
     )
 
 
+def _sentences_complete(db_path: Path) -> bool:
+    """Every chunk of this database has its sentence vectors (indexes built before they
+    were stored have none)."""
+    db = open_readonly(db_path)
+    try:
+        if not db.table("chunk_sentences").exists():
+            return False
+        sql = "select exists(select 1 from chunks where id not in (select id from chunk_sentences))"
+        return not db.execute(sql).fetchone()[0]
+    finally:
+        db.close()
+
+
 def _delete_articles(db: sqlite_utils.Database, article_ids: Sequence[str]) -> None:
     for start in range(0, len(article_ids), 500):
         part = list(article_ids[start : start + 500])
         marks = ",".join("?" * len(part))
+        db.execute(
+            "delete from chunk_sentences where id in "
+            f"(select id from chunks where article_id in ({marks}))",
+            part,
+        )
         for table in ("chunks", "paragraphs", "articles"):
             db.execute(f"delete from {table} where article_id in ({marks})", part)
 
@@ -216,7 +300,17 @@ def build_index(
         ]
         report.removed = len(removed)
         same_faiss = meta.get("faiss_index") == settings.faiss_index
-        if live_db is not None and not rebuild and not fresh and not removed and same_faiss:
+        complete = live_db is not None and _sentences_complete(live_db)
+        if live_db is not None and not complete and not rebuild:
+            report.notes.append("Encoding the sentences of the stored chunks (once).")
+        if (
+            live_db is not None
+            and not rebuild
+            and not fresh
+            and not removed
+            and same_faiss
+            and complete
+        ):
             view = open_readonly(live_db)
             report.chunks_total = view.execute("select count(*) from chunks").fetchone()[0]
             view.close()
@@ -343,6 +437,17 @@ def build_index(
                 vectors = embedder.encode([text for _, text in batch])
                 cache.put([key for key, _ in batch], vectors)
                 notify(Progress("embedding", start + len(batch), len(items)))
+            lacking = db.execute(
+                "select vector_key, text, paragraph_ids from chunks "
+                "where id not in (select id from chunk_sentences)"
+            )
+            report.sentence_chunks = encode_sentences(
+                [(key, text, len(json.loads(ids))) for key, text, ids in lacking],
+                cache,
+                embedder,
+                notify,
+            )
+            _store_sentences(db, cache, embedder.dim)
 
             # 5. FAISS over every chunk of the generation, then metadata, then the switch.
             notify(Progress("saving", 0, None))

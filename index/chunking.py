@@ -29,6 +29,16 @@ def paragraphs_of(article: Article) -> list[Paragraph]:
     return out
 
 
+def chunk_parts(text: str, n_paragraphs: int) -> list[str]:
+    """The paragraph texts a chunk's text joins (a one-paragraph chunk may be a piece of it)."""
+    return text.split(PARAGRAPH_SEPARATOR) if n_paragraphs > 1 else [text]
+
+
+def chunk_sentences(text: str, n_paragraphs: int) -> list[str]:
+    """A chunk's sentences in order, each within one paragraph: what answering scores."""
+    return [part[a:b] for part in chunk_parts(text, n_paragraphs) for a, b in sentence_spans(part)]
+
+
 def word_count(text: str) -> int:
     return len(text.split())
 

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from index.chunking import PARAGRAPH_SEPARATOR
+from index.chunking import PARAGRAPH_SEPARATOR, chunk_parts
 from index.dates import DateWindow, parse_iso
 from index.embedder import Embedder
 from index.store import NewsIndex
@@ -146,7 +146,7 @@ def widen(hit: Hit, paragraphs: Mapping[int, tuple[str, str]], limit: int) -> Hi
 def matched_parts(hit: Hit) -> list[tuple[int, str, str]]:
     """The matched chunk's paragraphs in a passage, without the ones shown around it:
     (¶ ordinal, paragraph id, the text of it the passage holds)."""
-    parts = hit.text.split(PARAGRAPH_SEPARATOR) if len(hit.paragraph_ids) > 1 else [hit.text]
+    parts = chunk_parts(hit.text, len(hit.paragraph_ids))
     first, last = hit.chunk_paragraphs or (hit.first_paragraph, hit.last_paragraph)
     return [
         (hit.first_paragraph + offset, pid, part)

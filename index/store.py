@@ -4,9 +4,10 @@ Layout of the data folder:
 
     CURRENT          name of the live generation (switched with one atomic rename)
     index.lock       held by the one index run allowed at a time
-    vectors.db       embedding cache keyed by model + chunk text; survives crashes, so a
-                     killed run's encoding work is reused by the next run
-    gen-*/news.db    articles, paragraphs, chunks, FTS5, metadata
+    vectors.db       embedding cache keyed by model + chunk text (chunk vectors, and the
+                     vectors of each chunk's sentences); survives crashes, so a killed run's
+                     encoding work is reused by the next run
+    gen-*/news.db    articles, paragraphs, chunks, FTS5, sentence vectors, metadata
     gen-*/chunks.faiss  normalised chunk vectors, ids = chunks.id
 
 A generation is written beside the live one and never changed once CURRENT names it, so a
@@ -112,8 +113,19 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     db.table("chunks").enable_fts(["title", "text"], tokenize="porter", create_triggers=True)
 
 
+def _m002_sentence_vectors(db: sqlite_utils.Database) -> None:
+    # Each chunk's sentences (index.chunking.chunk_sentences), encoded at index time so that
+    # answering scores them without running the model: float16 rows, one per sentence.
+    db.table("chunk_sentences").create({"id": int, "vectors": bytes}, pk="id")
+    # Lets count(*) (the consistency check on open) read this index, not every vector.
+    db.table("chunk_sentences").create_index(["id"])
+
+
 # Numbered schema migrations: the index of a function is the version it produces, minus one.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m001_initial]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _m001_initial,
+    _m002_sentence_vectors,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -223,16 +235,22 @@ def open_writable(path: Path) -> sqlite_utils.Database:
     return db
 
 
+SENTENCE_DTYPE = np.float16  # sentence vectors: half the space, cosines within 1e-3
+
+
 class VectorCache:
-    """Embeddings keyed by (model, text) hash, committed batch by batch."""
+    """Embeddings keyed by (model, chunk text) hash, committed batch by batch: a chunk's
+    vector in `vectors`, its sentences' vectors (float16 rows) in `sentence_vectors`."""
 
     def __init__(self, path: Path) -> None:
         self.db = sqlite_utils.Database(path)
         self.db.execute("pragma journal_mode = wal")
         if not self.db.table("vectors").exists():
             self.db.table("vectors").create({"key": str, "vector": bytes}, pk="key")
+        if not self.db.table("sentence_vectors").exists():
+            self.db.table("sentence_vectors").create({"key": str, "vectors": bytes}, pk="key")
 
-    def missing(self, keys: Iterable[str]) -> list[str]:
+    def missing(self, keys: Iterable[str], table: str = "vectors") -> list[str]:
         wanted = list(dict.fromkeys(keys))
         have: set[str] = set()
         for start in range(0, len(wanted), 500):
@@ -240,9 +258,29 @@ class VectorCache:
             marks = ",".join("?" * len(part))
             have.update(
                 row[0]
-                for row in self.db.execute(f"select key from vectors where key in ({marks})", part)
+                for row in self.db.execute(f"select key from {table} where key in ({marks})", part)
             )
         return [k for k in wanted if k not in have]
+
+    def put_sentences(self, keys: Sequence[str], matrices: Sequence[np.ndarray]) -> None:
+        with self.db.conn:
+            self.db.conn.executemany(
+                "insert or replace into sentence_vectors (key, vectors) values (?, ?)",
+                [
+                    (k, m.astype(SENTENCE_DTYPE).tobytes())
+                    for k, m in zip(keys, matrices, strict=True)
+                ],
+            )
+
+    def sentence_blobs(self, keys: Sequence[str]) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 500):
+            part = unique[start : start + 500]
+            marks = ",".join("?" * len(part))
+            sql = f"select key, vectors from sentence_vectors where key in ({marks})"
+            out.update((k, blob) for k, blob in self.db.execute(sql, part))
+        return out
 
     def put(self, keys: Sequence[str], vectors: np.ndarray) -> None:
         with self.db.conn:
@@ -272,9 +310,10 @@ class VectorCache:
         self.db.execute("attach database ? as live", [f"file:{keep_db}?mode=ro"])
         try:
             with self.db.conn:
-                self.db.execute(
-                    "delete from vectors where key not in (select vector_key from live.chunks)"
-                )
+                for table in ("vectors", "sentence_vectors"):
+                    self.db.execute(
+                        f"delete from {table} where key not in (select vector_key from live.chunks)"
+                    )
         finally:
             self.db.execute("detach database live")
 
@@ -345,6 +384,8 @@ class NewsIndex:
                 f"{db_path} has no model recorded; run `newsbot index --rebuild`."
             )
         self.faiss = faiss.read_index(str(faiss_path))
+        # Indexes built before sentence vectors were stored have none: answering encodes then.
+        self.has_sentence_vectors = self.db.table("chunk_sentences").exists()
         # One query at a time: a single FAISS thread is as fast here (16 ms vs 19 ms for 129k
         # chunks) and leaves the other core to BM25, which runs beside it.
         faiss.omp_set_num_threads(1)
@@ -375,6 +416,10 @@ class NewsIndex:
             ids = np.array([r[0] for r in self.db.execute("select id from chunks order by id")])
             if not np.array_equal(stored, ids.astype(stored.dtype)):
                 problems.append("FAISS ids and SQLite chunk ids differ")
+        if self.has_sentence_vectors:
+            n = self.db.execute("select count(*) from chunk_sentences").fetchone()[0]
+            if n != n_chunks:
+                problems.append(f"sentence vectors for {n} of {n_chunks} chunks")
         if problems:
             raise IndexInconsistent(
                 f"The index in {self.path} is inconsistent ({'; '.join(problems)}). "
@@ -475,6 +520,20 @@ class NewsIndex:
                 [article_id],
             )
         )
+
+    def sentence_vectors(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
+        """Stored vectors of the chunks' sentences (chunk id -> one row per sentence)."""
+        if not ids or not self.has_sentence_vectors:
+            return {}
+        dim = int(self.meta["dim"])
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f"select id, vectors from chunk_sentences where id in ({marks})", list(ids)
+        )
+        return {
+            cid: np.frombuffer(blob, dtype=SENTENCE_DTYPE).reshape(-1, dim).astype(np.float32)
+            for cid, blob in rows
+        }
 
     def vectors(self, ids: Sequence[int]) -> np.ndarray:
         """Stored chunk vectors (for re-scoring without encoding them again)."""

@@ -84,7 +84,9 @@ def test_index_then_stats_then_incremental_runs(settings: Settings, embedder: Ha
     encoded = embedder.texts_encoded
     third = build_index([news], settings, embedder)
     assert (third.added, third.updated, third.removed, third.unchanged) == (1, 1, 1, 0)
-    assert embedder.texts_encoded - encoded == 2
+    # Two chunks, and their one sentence each.
+    assert (third.chunks_embedded, third.sentence_chunks) == (2, 2)
+    assert embedder.texts_encoded - encoded == 4
     index = open_index(settings.data_dir)
     titles = sorted(r["title"] for r in index.db.query("select title from articles"))
     assert titles == ["Floods in the north", "Russia warns against US troops"]
@@ -257,6 +259,6 @@ def test_kill_during_rebuild_keeps_the_old_index_and_the_next_run_completes(
     report = build_index([news], settings, counting)
     assert not [p for p in leftovers if p.exists()]  # ... and cleaned up by the next run
     assert report.added == 3000
-    # The killed run's cached vectors are reused: fewer texts encoded than chunks added.
-    assert 0 < counting.texts_encoded < 3000
+    # The killed run's cached vectors are reused: fewer chunks encoded than were added.
+    assert 0 < report.chunks_embedded < 3000
     assert open_index(settings.data_dir).info().articles == 3002

@@ -198,6 +198,9 @@ def test_passages_are_reranked_by_their_best_sentence() -> None:
     evidence = [sentence(0, 0.5), sentence(1, 0.51)]
     assert [h.chunk for h in rerank(hits, evidence)] == [0, 1, 2, 3, 4]
     assert rerank(hits, []) == hits
+    # Passages past the scored ones move up on their best sentence's score from stored vectors.
+    evidence = [sentence(0, 0.5), sentence(1, 0.4)]
+    assert [h.chunk for h in rerank(hits, evidence, {3: 0.6, 4: 0.47})] == [3, 0, 4, 1, 2]
 
 
 def test_only_the_matched_chunk_of_a_widened_passage_is_scored() -> None:

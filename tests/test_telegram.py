@@ -37,6 +37,7 @@ from bot.telegram import (
     duration,
     ensure_index,
     newsbot_of,
+    progress_line,
     save_article,
     slug,
     start_bot,
@@ -46,7 +47,7 @@ from bot.telegram import (
 )
 from bot.types import Answer, Citation
 from index.articles import Article
-from index.build import build_index
+from index.build import Progress, build_index
 from index.embedder import Embedder
 from index.loaders import load_paths
 from index.store import current_generation, open_index
@@ -237,6 +238,14 @@ def test_small_helpers() -> None:
     assert strip_mention("@NewsBot_Test_Bot who won?", "newsbot_test_bot") == "who won?"
     assert slug("Élection à Paris: <b>résultats</b>!") == "election-a-paris-b-resultats-b"
     assert len(webhook_secret("1:x")) == 64 and webhook_secret("1:x") != webhook_secret("1:y")
+    assert [
+        progress_line(p)
+        for p in (Progress("loading", 7), Progress("embedding", 2, 9), Progress("sentences", 3, 9))
+    ] == [
+        "Reading articles: 7",
+        "Embedding passages: 2 of 9",
+        "Embedding their sentences: 3 of 9 passages",
+    ]
 
 
 def test_added_articles_go_to_the_first_corpus_folder(tmp_path: Path) -> None:

@@ -1,0 +1,164 @@
+"""Sentence vectors stored at index time, so that answering scores sentences without the model."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+
+import numpy as np
+import pytest
+
+from bot.answer import (
+    AnswerContext,
+    _overlap,
+    _term_weights,
+    answer_question,
+    best_sentence_scores,
+)
+from bot.config import Settings
+from index.build import build_index
+from index.chunking import chunk_sentences
+from index.search import SearchQuery, search
+from index.store import (
+    DB_NAME,
+    VECTORS_DB,
+    IndexInconsistent,
+    current_generation,
+    open_index,
+)
+from tests.conftest import write_article
+from tests.fakes import HashEmbedder
+
+BAGRAM = (
+    "The last American troops left Bagram Air Base on Friday. The base was handed to the "
+    "Afghan army. Officials said the withdrawal would end by August 31."
+)
+
+# Worded like the sentence: the fake embedder's cosines are word overlap.
+QUESTION = "Which base did the last American troops leave on Friday?"
+
+
+def _corpus(settings: Settings) -> None:
+    news = settings.corpus_paths[0]
+    write_article(
+        news,
+        "bagram.txt",
+        "US troops leave Bagram",
+        BAGRAM,
+        "Lavrov named Kazakhstan, Kyrgyzstan and Tajikistan. Moscow warned Washington.",
+        source="Wire",
+        published="2021-07-02",
+    )
+    write_article(news, "rates.txt", "Bank raises rates", "The bank raised rates on Wednesday.")
+
+
+def _old_index(settings: Settings) -> None:
+    """Make the live generation look like one built before sentence vectors were stored."""
+    gen = current_generation(settings.data_dir)
+    assert gen is not None
+    conn = sqlite3.connect(gen / DB_NAME)
+    with conn:
+        conn.execute("drop table chunk_sentences")
+        conn.execute("update meta set value = '1' where key = 'schema_version'")
+    conn.close()
+
+
+def test_every_chunk_stores_the_vectors_of_its_sentences(
+    settings: Settings, embedder: HashEmbedder
+) -> None:
+    _corpus(settings)
+    build_index(settings.corpus_paths, settings, embedder)
+    index = open_index(settings.data_dir)
+    rows = list(index.db.execute("select id, text, paragraph_ids from chunks"))
+    stored = index.sentence_vectors([cid for cid, _, _ in rows])
+    assert set(stored) == {cid for cid, _, _ in rows}
+    for cid, text, ids in rows:
+        sentences = chunk_sentences(text, len(json.loads(ids)))
+        assert len(sentences) > 0
+        # float16 rows: cosines within 1e-3 of the model's own vectors.
+        np.testing.assert_allclose(stored[cid], embedder.encode(sentences), atol=2e-3)
+
+
+def test_answering_scores_stored_sentences_without_the_model(
+    settings: Settings, embedder: HashEmbedder
+) -> None:
+    _corpus(settings)
+    build_index(settings.corpus_paths, settings, embedder)
+    ctx = AnswerContext(open_index(settings.data_dir), embedder, settings)
+    before = embedder.texts_encoded
+    stored = answer_question(ctx, QUESTION, as_of=date(2021, 7, 5))
+    assert embedder.texts_encoded - before == 1  # the question, nothing else
+    assert not stored.abstained and "Bagram" in stored.citations[0].quote
+
+    # An index from before sentence vectors were stored still answers, encoding sentences.
+    _old_index(settings)
+    old = AnswerContext(open_index(settings.data_dir), embedder, settings)
+    assert not old.index.has_sentence_vectors
+    before = embedder.texts_encoded
+    encoded = answer_question(old, QUESTION, as_of=date(2021, 7, 5))
+    assert embedder.texts_encoded - before > 1
+    assert encoded.text == stored.text and encoded.citations == stored.citations
+
+
+def test_passages_past_the_scored_ones_are_scored_by_their_stored_sentences(
+    settings: Settings, embedder: HashEmbedder
+) -> None:
+    _corpus(settings)
+    build_index(settings.corpus_paths, settings, embedder)
+    ctx = AnswerContext(open_index(settings.data_dir), embedder, settings)
+    result = search(ctx.index, embedder, SearchQuery(QUESTION), k=2)
+    scores = best_sentence_scores(ctx, QUESTION, result.query_vector, result.hits)
+    by_title = {h.title: s for h, s in zip(result.hits, scores, strict=True)}
+    sentence = BAGRAM.split(". ")[0] + "."
+    cosine = float(embedder.encode([sentence])[0] @ embedder.encode([QUESTION])[0])
+    overlap = _overlap(sentence, _term_weights(QUESTION))
+    # The best of the article's sentences is the one about the base; float16 vectors.
+    assert by_title["US troops leave Bagram"] == pytest.approx(
+        0.6 * cosine + 0.4 * overlap, abs=2e-3
+    )
+    assert by_title["Bank raises rates"] < 0.4
+    # None where the index stores no sentence vectors: those passages keep their place.
+    _old_index(settings)
+    old = AnswerContext(open_index(settings.data_dir), embedder, settings)
+    assert best_sentence_scores(old, QUESTION, result.query_vector, result.hits) == [None, None]
+
+
+def test_the_next_index_run_adds_sentence_vectors_to_an_old_index(
+    settings: Settings, embedder: HashEmbedder
+) -> None:
+    _corpus(settings)
+    build_index(settings.corpus_paths, settings, embedder)
+    _old_index(settings)
+    cache = sqlite3.connect(settings.data_dir / VECTORS_DB)
+    with cache:
+        cache.execute("delete from sentence_vectors")  # an old cache has none either
+    cache.close()
+    encoded = embedder.texts_encoded
+    report = build_index(settings.corpus_paths, settings, embedder)
+    assert report.changed and any("sentences" in note for note in report.notes)
+    assert report.chunks_embedded == 0  # chunk vectors come from the cache
+    assert report.sentence_chunks == report.chunks_total == 2
+    assert embedder.texts_encoded - encoded == 6  # the two chunks' sentences
+    index = open_index(settings.data_dir)
+    assert index.has_sentence_vectors
+    assert len(index.sentence_vectors([1, 2])) == 2
+    # Up to date now: the run after that changes nothing.
+    assert not build_index(settings.corpus_paths, settings, embedder).changed
+
+
+def test_missing_sentence_vectors_are_reported_with_the_fix(
+    settings: Settings, embedder: HashEmbedder
+) -> None:
+    _corpus(settings)
+    build_index(settings.corpus_paths, settings, embedder)
+    gen = current_generation(settings.data_dir)
+    assert gen is not None
+    conn = sqlite3.connect(gen / DB_NAME)
+    with conn:
+        conn.execute("delete from chunk_sentences where id = 1")
+    conn.close()
+    with pytest.raises(IndexInconsistent, match=r"sentence vectors for 1 of 2 chunks.*--rebuild"):
+        open_index(settings.data_dir)
+    build_index(settings.corpus_paths, settings, embedder, rebuild=True)
+    assert open_index(settings.data_dir).has_sentence_vectors
