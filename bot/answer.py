@@ -280,6 +280,18 @@ def _overlap(sentence: str, weights: TermWeights) -> float:
     return (1 - CONTEXT_WEIGHT) * own + CONTEXT_WEIGHT * _share(words, weights.context)
 
 
+def _with_stored_vectors(
+    hit: Hit, rank: int, texts: dict[str, str], stored: Mapping[int, np.ndarray]
+) -> list[tuple[Evidence, np.ndarray | None]]:
+    """The passage's sentences, each with its stored vector (None when the index stores none:
+    one from before sentence vectors were)."""
+    sentences = sentences_of(hit, rank, texts)
+    matrix = stored.get(hit.chunk)
+    if matrix is not None and len(matrix) == len(sentences):
+        return list(zip(sentences, matrix, strict=True))
+    return [(e, None) for e in sentences]
+
+
 def score_sentences(
     ctx: AnswerContext, question: str, query_vector: np.ndarray, hits: Sequence[Hit]
 ) -> list[Evidence]:
@@ -287,14 +299,11 @@ def score_sentences(
     texts = _paragraph_texts(ctx.index, top)
     weights = _term_weights(question)
     stored = ctx.index.sentence_vectors([h.chunk for h in top])
-    evidence: list[tuple[Evidence, np.ndarray | None]] = []
-    for rank, hit in enumerate(top):
-        sentences = sentences_of(hit, rank, texts)
-        matrix = stored.get(hit.chunk)
-        if matrix is not None and len(matrix) == len(sentences):
-            evidence += zip(sentences, matrix, strict=True)
-        else:  # an index from before sentence vectors were stored
-            evidence += [(e, None) for e in sentences]
+    evidence = [
+        pair
+        for rank, hit in enumerate(top)
+        for pair in _with_stored_vectors(hit, rank, texts, stored)
+    ]
     # The likeliest sentences, picked by the question's words and the passage's rank: scoring
     # more of them lets stray sentences through (measured: MAX_SENTENCES).
     evidence.sort(key=lambda ev: -(_overlap(ev[0].text, weights) - 0.1 * ev[0].rank))
@@ -321,17 +330,18 @@ def best_sentence_scores(
     weights = _term_weights(question)
     stored = ctx.index.sentence_vectors([h.chunk for h in hits])
     out: list[float | None] = []
-    for hit in hits:
-        texts = [part[a:b] for _, _, part in matched_parts(hit) for a, b in sentence_spans(part)]
-        matrix = stored.get(hit.chunk)
-        if matrix is None or len(matrix) != len(texts) or not texts:
+    for rank, hit in enumerate(hits):
+        pairs = _with_stored_vectors(hit, rank, {}, stored)
+        if not pairs or pairs[0][1] is None:
             out.append(None)
             continue
-        cosines = matrix @ query_vector
         out.append(
             max(
-                COSINE_WEIGHT * float(c) + OVERLAP_WEIGHT * _overlap(t, weights)
-                for t, c in zip(texts, cosines, strict=True)
+                replace(
+                    e, cosine=float(vector @ query_vector), overlap=_overlap(e.text, weights)
+                ).score
+                for e, vector in pairs
+                if vector is not None
             )
         )
     return out

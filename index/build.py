@@ -131,18 +131,14 @@ def encode_sentences(
     return len(todo)
 
 
-def _store_sentences(db: sqlite_utils.Database, cache: VectorCache, dim: int) -> None:
-    """Copy the sentence vectors of the generation's chunks that lack them from the cache."""
-    rows = list(
-        db.execute(
-            "select id, vector_key from chunks where id not in (select id from chunk_sentences) "
-            "order by id"
-        )
-    )
+def _store_sentences(
+    db: sqlite_utils.Database, cache: VectorCache, dim: int, rows: Sequence[tuple[int, str]]
+) -> None:
+    """Copy the sentence vectors of these chunks (id, vector key) from the cache."""
+    width = dim * np.dtype(SENTENCE_DTYPE).itemsize
     for start in range(0, len(rows), 1000):
         part = rows[start : start + 1000]
         blobs = cache.sentence_blobs([key for _, key in part])
-        width = dim * np.dtype(SENTENCE_DTYPE).itemsize
         for cid, key in part:
             blob = blobs.get(key)
             if blob is None or len(blob) % width:
@@ -437,17 +433,19 @@ def build_index(
                 vectors = embedder.encode([text for _, text in batch])
                 cache.put([key for key, _ in batch], vectors)
                 notify(Progress("embedding", start + len(batch), len(items)))
-            lacking = db.execute(
-                "select vector_key, text, paragraph_ids from chunks "
-                "where id not in (select id from chunk_sentences)"
+            lacking = list(
+                db.execute(
+                    "select id, vector_key, text, paragraph_ids from chunks "
+                    "where id not in (select id from chunk_sentences) order by id"
+                )
             )
             report.sentence_chunks = encode_sentences(
-                [(key, text, len(json.loads(ids))) for key, text, ids in lacking],
+                [(key, text, len(json.loads(ids))) for _, key, text, ids in lacking],
                 cache,
                 embedder,
                 notify,
             )
-            _store_sentences(db, cache, embedder.dim)
+            _store_sentences(db, cache, embedder.dim, [(cid, key) for cid, key, _, _ in lacking])
 
             # 5. FAISS over every chunk of the generation, then metadata, then the switch.
             notify(Progress("saving", 0, None))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -53,15 +54,27 @@ def _corpus(settings: Settings) -> None:
     write_article(news, "rates.txt", "Bank raises rates", "The bank raised rates on Wednesday.")
 
 
-def _old_index(settings: Settings) -> None:
-    """Make the live generation look like one built before sentence vectors were stored."""
+def _write(path: Path, *statements: str) -> None:
+    conn = sqlite3.connect(path)
+    with conn:
+        for sql in statements:
+            conn.execute(sql)
+    conn.close()
+
+
+def _live_db(settings: Settings) -> Path:
     gen = current_generation(settings.data_dir)
     assert gen is not None
-    conn = sqlite3.connect(gen / DB_NAME)
-    with conn:
-        conn.execute("drop table chunk_sentences")
-        conn.execute("update meta set value = '1' where key = 'schema_version'")
-    conn.close()
+    return gen / DB_NAME
+
+
+def _old_index(settings: Settings) -> None:
+    """Make the live generation look like one built before sentence vectors were stored."""
+    _write(
+        _live_db(settings),
+        "drop table chunk_sentences",
+        "update meta set value = '1' where key = 'schema_version'",
+    )
 
 
 def test_every_chunk_stores_the_vectors_of_its_sentences(
@@ -130,10 +143,8 @@ def test_the_next_index_run_adds_sentence_vectors_to_an_old_index(
     _corpus(settings)
     build_index(settings.corpus_paths, settings, embedder)
     _old_index(settings)
-    cache = sqlite3.connect(settings.data_dir / VECTORS_DB)
-    with cache:
-        cache.execute("delete from sentence_vectors")  # an old cache has none either
-    cache.close()
+    # An old cache has no sentence vectors either.
+    _write(settings.data_dir / VECTORS_DB, "delete from sentence_vectors")
     encoded = embedder.texts_encoded
     report = build_index(settings.corpus_paths, settings, embedder)
     assert report.changed and any("sentences" in note for note in report.notes)
@@ -152,12 +163,7 @@ def test_missing_sentence_vectors_are_reported_with_the_fix(
 ) -> None:
     _corpus(settings)
     build_index(settings.corpus_paths, settings, embedder)
-    gen = current_generation(settings.data_dir)
-    assert gen is not None
-    conn = sqlite3.connect(gen / DB_NAME)
-    with conn:
-        conn.execute("delete from chunk_sentences where id = 1")
-    conn.close()
+    _write(_live_db(settings), "delete from chunk_sentences where id = 1")
     with pytest.raises(IndexInconsistent, match=r"sentence vectors for 1 of 2 chunks.*--rebuild"):
         open_index(settings.data_dir)
     build_index(settings.corpus_paths, settings, embedder, rebuild=True)
