@@ -13,11 +13,24 @@ import numpy as np
 
 from bot import messages
 from bot.config import Settings
-from bot.extract import Candidate, candidates, extend_with, in_question, name_lists, normalise
+from bot.extract import (
+    Candidate,
+    candidates,
+    extend_with,
+    fuller_name,
+    in_question,
+    is_fuller,
+    name_lists,
+    normalise,
+)
+from bot.places import is_place, place_in
 from bot.questions import (
+    NAME,
     NUMBER,
     OTHER,
+    PERCENT,
     PERSON_OR_GROUP,
+    YEAR,
     attitude_holder,
     classify,
     is_follow_up,
@@ -377,10 +390,55 @@ class Choice:
     support: list[Evidence]
 
 
+def _by_score(e: Evidence) -> float:
+    return -e.score
+
+
+_YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
+_PERCENT = re.compile(r"%|\bper ?cent\b")
+
+
+def _typed_candidates(sentence: str, answer_type: str, subtype: str | None) -> list[Candidate]:
+    """Candidates of the type, narrowed to the subtype: for "which country" only the names a
+    gazetteer knows, cut to the place's own words ("Ukraine President Volodymyr Zelensky" ->
+    "Ukraine"); for "what year" years; for "what percentage" percentages."""
+    found = candidates(sentence, answer_type)
+    if subtype == PERCENT:
+        return [c for c in found if _PERCENT.search(c.text)]
+    out = []
+    for c in found:
+        if subtype == YEAR:
+            m = _YEAR.search(c.text)
+            name = m.group(0) if m else None
+        else:
+            name = c.text if subtype is None else place_in(c.text, subtype)
+        if name is not None:
+            start = c.start + c.text.find(name)
+            out.append(Candidate(name, start, start + len(name)))
+    return out
+
+
 def vote(
-    question: str, answer_type: str, evidence: Sequence[Evidence], top: int = 5
+    question: str,
+    answer_type: str,
+    evidence: Sequence[Evidence],
+    top: int = 5,
+    subtype: str | None = None,
 ) -> Choice | None:
-    """The candidate of the expected type that the best sentences support most, across outlets."""
+    """The candidate of the expected type that the best sentences support most, across outlets.
+
+    With a subtype ("which country", "what year"), candidates of the subtype are preferred.
+    """
+    if subtype is not None:
+        choice = _vote(question, answer_type, evidence, top, subtype)
+        if choice is not None:
+            return choice
+    return _vote(question, answer_type, evidence, top, None)
+
+
+def _vote(
+    question: str, answer_type: str, evidence: Sequence[Evidence], top: int, subtype: str | None
+) -> Choice | None:
     tally: dict[str, float] = defaultdict(float)
     support: dict[str, list[Evidence]] = defaultdict(list)
     surface: dict[str, str] = {}
@@ -390,7 +448,7 @@ def vote(
         if e.score < best * 0.75:
             break
         seen_here: set[str] = set()
-        for found in candidates(e.text, answer_type):
+        for found in _typed_candidates(e.text, answer_type, subtype):
             cand = extend_with(e.text, found, terms) if answer_type == NUMBER else found
             key = normalise(cand.text)
             if not key or key in seen_here or in_question(cand.text, question):
@@ -406,6 +464,22 @@ def vote(
             surface.setdefault(key, cand.text)
     if not tally:
         return None
+    if answer_type in (PERSON_OR_GROUP, NAME):
+        # "Paltrow" is "Gwyneth Paltrow" named again in the same article: one candidate, under
+        # the fuller name. (Not across articles, not places: "China" is not "Air China".)
+        for short in sorted((k for k in tally if not is_place(surface[k])), key=len):
+            articles = {e.hit.article_id for e in support[short]}
+            # The run may carry a title ("QB Jalen Hurts"): its last two words decide.
+            longer = [
+                k
+                for k in tally
+                if is_fuller(" ".join(surface[k].split()[-2:]), surface[short])
+                and articles & {e.hit.article_id for e in support[k]}
+            ]
+            if longer:
+                into = max(longer, key=lambda k: tally[k])
+                tally[into] += tally.pop(short)
+                support[into] = sorted(support[into] + support.pop(short), key=_by_score)
     key = max(tally, key=lambda k: (tally[k], len(k)))
     return Choice(surface[key], support[key])
 
@@ -466,6 +540,29 @@ def _all_names(question: str, answer_type: str, sentence: str) -> list[str]:
 
 def _join_names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _article_paragraphs(index: NewsIndex, article_id: str) -> list[tuple[int, str]]:
+    rows = index.db.execute(
+        "select ordinal, text from paragraphs where article_id = ? order by ordinal", (article_id,)
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+def _around(index: NewsIndex, support: Sequence[Evidence]) -> list[str]:
+    """Where a name's fuller form is likely: the supporting sentences, their passages, then the
+    best one's whole article (which gives the full name at first mention)."""
+    texts = [e.text for e in support] + [t for e in support for t in (e.hit.title, e.hit.text)]
+    return texts + [text for _, text in _article_paragraphs(index, support[0].hit.article_id)]
+
+
+def _naming_sentence(index: NewsIndex, e: Evidence, name: str) -> Evidence | None:
+    """The first sentence of `e`'s article that contains `name`."""
+    for ordinal, text in _article_paragraphs(index, e.hit.article_id):
+        for a, b in sentence_spans(text):
+            if name in text[a:b]:
+                return replace(e, text=text[a:b], paragraph=ordinal, paragraph_text=text)
+    return None
 
 
 def _trim_words(text: str, limit: int = MAX_ANSWER_WORDS) -> str:
@@ -589,7 +686,9 @@ def answer_question(
             timings["total"] = (time.perf_counter() - started) * 1000
             return _abstain(ctx, question, resolved, hits, timings)
     best = evidence[0]
-    chosen = vote(resolved, kind.answer_type, evidence) if kind.answer_type != OTHER else None
+    chosen = None
+    if kind.answer_type != OTHER:
+        chosen = vote(resolved, kind.answer_type, evidence, subtype=kind.subtype)
     cited: list[Evidence]
     verb = asked_verb(question)
     if (
@@ -603,25 +702,41 @@ def answer_question(
             timings["total"] = (time.perf_counter() - started) * 1000
             return _abstain(ctx, question, resolved, hits, timings)
         # No name of the right kind in them ("But she said ..."): the sentence is the answer.
-        chosen = vote(resolved, kind.answer_type, saying)
+        chosen = vote(resolved, kind.answer_type, saying, subtype=kind.subtype)
         best = saying[0]
     if chosen is not None:
         line = chosen.text
+        named = not kind.plural  # the line is one name, which may have a fuller form
         if kind.plural:
             line = _join_names(_all_names(resolved, kind.answer_type, chosen.support[0].text))
         if kind.answer_type == PERSON_OR_GROUP:
             for e in chosen.support:
-                phrase = relation(question, e.text) or subject(question, e.text)
+                phrase = relation(question, e.text)
                 if phrase:
-                    line = phrase
+                    line, named = phrase, False
                     break
-        # The best supporting sentence, plus others from different articles that agree.
+                name = subject(question, e.text)
+                if name:
+                    line = name
+                    break
+        if named and kind.answer_type in (PERSON_OR_GROUP, NAME) and not is_place(line):
+            line = fuller_name(line, _around(ctx.index, chosen.support))
+        # The best supporting sentence, plus others from different articles that agree; those
+        # whose paragraph names the answer as given ("Gwyneth Paltrow", not "Paltrow") first.
+        key = normalise(line)
+        naming = [e for e in chosen.support if key in normalise(e.paragraph_text)]
         cited = []
-        for e in chosen.support:
+        for e in naming or chosen.support:
             if all(e.hit.article_id != c.hit.article_id for c in cited):
                 cited.append(e)
             if len(cited) == 3:
                 break
+        if not naming and line != chosen.text and named:
+            # "Gwyneth Paltrow" for a sentence that says "Paltrow": cite where the article
+            # gives the full name too.
+            full = _naming_sentence(ctx.index, cited[0], line)
+            if full is not None:
+                cited = [cited[0], full]
     else:
         line = best.text
         cited = [best]

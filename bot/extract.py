@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.questions import DATE, NAME, NUMBER, PERSON_OR_GROUP, PLACE
@@ -16,6 +17,7 @@ DATE_RE = re.compile(
     rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?"
     rf"|{_MONTH}\s+\d{{4}}|(?:on\s+)?{_WEEKDAY}|(?:in\s+)?(?:19|20)\d{{2}})\b"
 )
+_DATE_WORD = re.compile(rf"{DATE_RE.pattern}|{_MONTH}")  # "February" names no one
 NUMBER_RE = re.compile(
     r"(?:\b(?:more than|less than|fewer than|over|under|about|nearly|almost|at least|some"
     r"|around|up to)\s+)?(?<![\w.])(?:\$|£|€)?\d[\d,]*(?:\.\d+)?(?:\s?(?:%|percent|per cent"
@@ -41,7 +43,7 @@ _NOT_NAMES = frozenset(
     Indeed Nevertheless Nonetheless Furthermore Moreover Initially Eventually Importantly
     Unfortunately Fortunately Interestingly Reportedly Apparently Clearly Speaking Asked
     Responding Writing Following Including Experts Analysts Critics Authorities Residents
-    Witnesses Others""".split()
+    Witnesses Others Even Just Only To""".split()
 )
 
 
@@ -54,7 +56,12 @@ class Candidate:
 
 def _strip_leading(span: str, start: int) -> tuple[str, int]:
     words = span.split()
-    while words and words[0].strip("'’\".,") in _NOT_NAMES:
+    # "New" opens "New York" and "New Zealand" but no other name.
+    while (
+        words
+        and words[0].strip("'’\".,") in _NOT_NAMES
+        and not (words[0] == "New" and len(words) > 1)
+    ):
         start += len(words[0]) + 1
         words = words[1:]
     return " ".join(words), start
@@ -82,8 +89,49 @@ def candidates(sentence: str, answer_type: str) -> list[Candidate]:
             if not DATE_RE.fullmatch(m.group(0).strip())
         ]
     if answer_type in (PERSON_OR_GROUP, PLACE, NAME):
-        return [c for c in names(sentence) if not DATE_RE.fullmatch(c.text)]
+        return [c for c in names(sentence) if not _DATE_WORD.fullmatch(c.text)]
     return []
+
+
+_FIRST_NAME = re.compile(r"[A-Z][a-z][\w-]*")
+# Capitalised words that come before names without being part of them.
+_TITLES = frozenset(
+    """President Vice Prime Minister Secretary Senator Sen Rep Representative Gov Governor Mayor
+    Judge Justice Chief General Gen Coach Actor Actress Singer Rapper Star Comedian Host King
+    Queen Prince Princess Pope Lord Lady Sir Dame Captain Officer Agent Director Chairman
+    Commissioner Ambassador Pastor Rev Father Sister Professor Prof Detective Speaker Leader
+    Quarterback Striker Player Champion Can Will Could Would Should Did Does Do Is Was Were
+    Are Has Have Had""".split()
+)
+# Heads of institutions' names: "the House" is not a surname of the "White House".
+_INSTITUTIONS = frozenset(
+    """House Senate Congress Court Department Ministry Party Committee Council Army Police
+    Government Administration Office Agency Bank Board Commission University School Church
+    Union Company Group Assembly Parliament Cabinet Service""".split()
+)
+
+
+def is_fuller(longer: str, name: str) -> bool:
+    """Is `longer` the one-word `name` with its first word ("Gwyneth Paltrow" for "Paltrow",
+    "Milwaukee Bucks" for "Bucks"), not with a title, a possessive or another name's end?"""
+    if name in _INSTITUTIONS or not _FIRST_NAME.fullmatch(name) or not longer.endswith(" " + name):
+        return False
+    first = longer[: -len(name) - 1]
+    return (
+        bool(_FIRST_NAME.fullmatch(first) and first not in _NOT_NAMES and first not in _TITLES)
+        and first != name
+    )
+
+
+def fuller_name(name: str, texts: Iterable[str]) -> str:
+    """The fuller form of a one-word `name` in `texts`: news gives a full name once, then the
+    surname ("Paltrow" -> "Gwyneth Paltrow", also out of "Actress Gwyneth Paltrow")."""
+    for text in texts:
+        for c in names(text):
+            tail = " ".join(c.text.split()[-2:])
+            if is_fuller(tail, name):
+                return tail
+    return name
 
 
 def normalise(text: str) -> str:
@@ -92,8 +140,9 @@ def normalise(text: str) -> str:
 
 def in_question(candidate: str, question: str) -> bool:
     """A candidate the question already names is no answer ("Who warned Russia?" -> not Russia)."""
-    cand = normalise(candidate)
-    q = " " + normalise(question) + " "
+    # "US" is the question's "U.S.": dots go before comparing.
+    cand = normalise(candidate.replace(".", ""))
+    q = " " + normalise(question.replace(".", "")) + " "
     if f" {cand} " in q:
         return True
     words = [w for w in cand.split() if len(w) > 3]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # Answer types the extractor knows how to find in a sentence.
 PERSON_OR_GROUP = "who"
@@ -55,6 +55,9 @@ class QuestionKind:
     relation: bool  # "who warned whom": both sides of the relation are wanted
     plural: bool  # "which countries": every name of the kind in the evidence sentence
     attitude: bool = False  # what someone thinks/feels, or what probably happens
+    # A narrower kind of answer: "which country" COUNTRY, US_STATE or CITY (see bot.places),
+    # "what year" YEAR, "what percentage" PERCENT.
+    subtype: str | None = None
 
 
 # Questions about a state of mind or a guess. News reports what people said and did; what they
@@ -107,7 +110,44 @@ def states_attitude(sentence: str, holder: Sequence[str] = ()) -> bool:
     return False
 
 
+# "which country", "what U.S. state", "which French city": a place of a kind a gazetteer lists.
+_PLACE_HEAD = re.compile(
+    r"\b(?:which|what)\s+(?:[\w.]+\s+)?(?P<head>countr(?:y|ies)|nations?|states?|cit(?:y|ies))\b",
+    re.I,
+)
+COUNTRY, US_STATE, CITY = "country", "state", "city"
+YEAR, PERCENT = "year", "percent"
+_YEAR_HEAD = re.compile(r"\b(?:what|which) year\b|\bin what year\b", re.I)
+_PERCENT_HEAD = re.compile(r"\bwhat (?:percentage|percent|share)\b", re.I)
+_NAME_OF = re.compile(r"\bwhat (?:is|was|are|were) the names? of\b", re.I)
+
+
+def place_kind(question: str) -> str | None:
+    m = _PLACE_HEAD.search(question)
+    if m is None:
+        return None
+    head = m.group("head").lower()
+    if head.startswith(("countr", "nation")):
+        return COUNTRY
+    return US_STATE if head.startswith("state") else CITY
+
+
 def classify(question: str) -> QuestionKind:
+    kind = _classify(question)
+    place = place_kind(question)
+    if place is not None and kind.answer_type in (PLACE, NAME):
+        return replace(kind, answer_type=PLACE, subtype=place)
+    if kind.answer_type == DATE and _YEAR_HEAD.search(question):
+        return replace(kind, subtype=YEAR)
+    if kind.answer_type == NUMBER and _PERCENT_HEAD.search(question):
+        return replace(kind, subtype=PERCENT)
+    if kind.answer_type == OTHER and _NAME_OF.search(question):
+        # "What is the name of SpaceX's rocket?" asks for a name, not a sentence.
+        return replace(kind, answer_type=NAME)
+    return kind
+
+
+def _classify(question: str) -> QuestionKind:
     relation = bool(_RELATION.search(question))
     head = _PLURAL_HEAD.search(question)
     plural = head is not None and not head.group(1).lower().endswith(("ss", "us", "is"))

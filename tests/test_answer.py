@@ -123,3 +123,17 @@ def test_who_holds_a_view_is_answered_by_who_said_it(corpus_context: AnswerConte
     )
     assert "Ryabkov" in answer.text
     assert_cites(answer, 4, "is unacceptable")
+
+
+def test_a_surname_is_answered_with_the_full_name_and_where_it_is_given(
+    corpus_context: AnswerContext,
+) -> None:
+    # ¶4 says "Ryabkov said"; ¶2 introduces "Deputy Foreign Minister Sergei Ryabkov".
+    answer = ask(
+        corpus_context,
+        "Who said the redeployment of US troops to countries neighboring Afghanistan is "
+        "unacceptable?",
+    )
+    assert answer.text.startswith("Sergei Ryabkov"), answer.text
+    assert_cites(answer, 4, "is unacceptable")
+    assert_cites(answer, 2, "Sergei Ryabkov")

@@ -14,15 +14,22 @@ from bot.answer import (
     resolve_follow_up,
     says_verb_of,
     sentences_of,
+    vote,
 )
-from bot.extract import candidates, in_question
+from bot.extract import candidates, fuller_name, in_question, is_fuller
+from bot.places import place_in
 from bot.questions import (
+    CITY,
+    COUNTRY,
     DATE,
     NAME,
     NUMBER,
     OTHER,
+    PERCENT,
     PERSON_OR_GROUP,
     PLACE,
+    US_STATE,
+    YEAR,
     attitude_holder,
     classify,
     named_sources,
@@ -213,3 +220,95 @@ def test_only_the_matched_chunk_of_a_widened_passage_is_scored() -> None:
     found = [(e.text, e.paragraph) for e in sentences_of(wide, 0, texts)]
     assert found == [("Bagram was vacated.", 2), ("Troops left.", 2)]
     assert [e.text for e in sentences_of(chunk, 0, texts)] == [t for t, _ in found]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "subtype"),
+    [
+        ("Biden made a secret trip to which country this week?", PLACE, COUNTRY),
+        ("Which US state is considering exonerating accused witches?", PLACE, US_STATE),
+        ("Which French city hosted the talks?", PLACE, CITY),
+        ("What year was she first elected?", DATE, YEAR),
+        ("What percentage of Brits suffer from misophonia?", NUMBER, PERCENT),
+        ("What is the name of SpaceX's rocket?", NAME, None),
+        ("Which company announced layoffs?", NAME, None),
+    ],
+)
+def test_narrower_answer_kinds(question: str, kind: str, subtype: str | None) -> None:
+    assert (classify(question).answer_type, classify(question).subtype) == (kind, subtype)
+
+
+def test_a_surname_gets_its_first_name_from_the_evidence() -> None:
+    texts = ["Paltrow denied it.", "Actress Gwyneth Paltrow testified in Utah on Friday."]
+    assert fuller_name("Paltrow", texts) == "Gwyneth Paltrow"
+    assert fuller_name("Bucks", ["The Milwaukee Bucks clinched a playoff spot."]) == (
+        "Milwaukee Bucks"
+    )
+    # Titles, possessives, clause openers and all-capital words are not first names.
+    assert fuller_name("McCarthy", ["Speaker McCarthy spoke."]) == "McCarthy"
+    assert not is_fuller("SpaceX's Starship", "Starship")
+    assert not is_fuller("Can LIV", "LIV")
+    assert not is_fuller("Walgreens Walgreens", "Walgreens")
+    assert not is_fuller("White House", "House")
+    assert fuller_name("Haley", ["Nobody else is named here."]) == "Haley"
+    # "New" opens a name instead of being stripped as a sentence opener.
+    assert [c.text for c in candidates("New Zealand won in New York.", PLACE)] == [
+        "New Zealand",
+        "New York",
+    ]
+
+
+def test_places_of_a_kind_come_from_the_gazetteer() -> None:
+    assert place_in("Ukraine President Volodymyr Zelensky", COUNTRY) == "Ukraine"
+    assert place_in("Ukraine's", COUNTRY) == "Ukraine"
+    assert place_in("U.S.", COUNTRY) == "U.S."
+    assert place_in("Washington", COUNTRY) is None
+    assert place_in("Washington", US_STATE) == "Washington"
+    assert place_in("Kansas City", CITY) == "Kansas City"
+    assert in_question("US", "Who may now enter the U.S.?")
+
+
+def _evidence(texts: list[str], same_article: bool = False) -> list[Evidence]:
+    hits = [_hit(0 if same_article else n) for n in range(len(texts))]
+    return [
+        Evidence(t, hits[n], 1, t, n, cosine=0.8 - n / 100, overlap=0.5)
+        for n, t in enumerate(texts)
+    ]
+
+
+def test_vote_prefers_the_asked_kind_of_place_and_full_names() -> None:
+    question = "President Biden made a secret trip to which country this week?"
+    evidence = _evidence(
+        [
+            "The president flew out of Washington on Sunday night with Jake Sullivan.",
+            "Biden met Ukraine President Volodymyr Zelensky in Kyiv.",
+        ]
+    )
+    choice = vote(question, PLACE, evidence, subtype=COUNTRY)
+    assert choice is not None and choice.text == "Ukraine"
+    assert choice.support == [evidence[1]]
+    # No country among the best sentences: the names found there still answer.
+    choice = vote(question, PLACE, evidence[:1], subtype=COUNTRY)
+    assert choice is not None and choice.text == "Washington"
+    # A surname and the full name are one candidate: their support adds up.
+    texts = [
+        "Paltrow told the jury she was not at fault.",
+        "Terry Sanderson sued Actress Gwyneth Paltrow over the crash.",
+        "The crash happened at Deer Valley in 2016.",
+    ]
+    question = "Which film star is on trial in Utah?"
+    evidence = _evidence(texts, same_article=True)
+    choice = vote(question, NAME, evidence)
+    assert choice is not None and choice.text.endswith("Gwyneth Paltrow")
+    assert choice.support == evidence[:2]
+    # In two articles another Paltrow may be meant: two candidates.
+    choice = vote(question, NAME, _evidence(texts))
+    assert choice is not None and choice.text == "Paltrow"
+    # Not places: "China" is not "Air China" named again.
+    evidence = _evidence(["China said so.", "Air China flew him to Beijing."], same_article=True)
+    choice = vote("Who said so?", PERSON_OR_GROUP, evidence)
+    assert choice is not None and choice.text == "China"
+    # "What year": the year, not the weekday of the same sentence.
+    evidence = _evidence(["On Tuesday she recalled winning her seat in 1992."])
+    choice = vote("What year was she first elected?", DATE, evidence, subtype=YEAR)
+    assert choice is not None and choice.text == "1992"
