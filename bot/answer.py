@@ -33,6 +33,7 @@ from bot.questions import (
     YEAR,
     attitude_holder,
     classify,
+    head_words,
     is_follow_up,
     named_sources,
     states_attitude,
@@ -418,6 +419,15 @@ def _typed_candidates(sentence: str, answer_type: str, subtype: str | None) -> l
     return out
 
 
+HEAD_REACH = 2  # words before a name in which the question's kind word may stand
+
+
+def _named_as(before: str, head: Sequence[str]) -> bool:
+    """Does the kind the question asks for come right before a name ("golfer Jon Rahm")?"""
+    words = [normalise(w)[:5] for w in before.split()[-HEAD_REACH:]]
+    return any(h[:5] in words for h in head)
+
+
 def vote(
     question: str,
     answer_type: str,
@@ -427,23 +437,15 @@ def vote(
 ) -> Choice | None:
     """The candidate of the expected type that the best sentences support most, across outlets.
 
-    With a subtype ("which country", "what year"), candidates of the subtype are preferred.
+    With a subtype ("which country", "what year") only candidates of the subtype count: with
+    none, the best sentence answering beats "Tuesday" for a year or "Biden" for a country.
     """
-    if subtype is not None:
-        choice = _vote(question, answer_type, evidence, top, subtype)
-        if choice is not None:
-            return choice
-    return _vote(question, answer_type, evidence, top, None)
-
-
-def _vote(
-    question: str, answer_type: str, evidence: Sequence[Evidence], top: int, subtype: str | None
-) -> Choice | None:
     tally: dict[str, float] = defaultdict(float)
     support: dict[str, list[Evidence]] = defaultdict(list)
     surface: dict[str, str] = {}
     best = evidence[0].score if evidence else 0.0
     terms = {normalise(t) for t in query_terms(question)}
+    head = head_words(question) if answer_type in (PERSON_OR_GROUP, NAME) else []
     for e in evidence[:top]:
         if e.score < best * 0.75:
             break
@@ -458,6 +460,8 @@ def _vote(
             # what the question counts ("700 asylum seekers") beats other numbers.
             weight = 1.0 - 0.1 * min(len(seen_here) - 1, 5)
             if cand.end > found.end:
+                weight += 0.5
+            if head and _named_as(e.text[: cand.start], head):
                 weight += 0.5
             tally[key] += e.score * weight
             support[key].append(e)

@@ -191,3 +191,23 @@ def named_sources(question: str, known: list[str]) -> tuple[str, ...]:
                 found.append(name)
                 break
     return tuple(dict.fromkeys(found))
+
+
+_HEAD = re.compile(r"\b(?:which|what)\s+(\w+)(?:\s+(\w+))?", re.I)
+_NOT_HEAD = frozenset(
+    "is was are were has have had will would can could did does do of the a an to in on".split()
+)
+
+
+def head_words(question: str) -> list[str]:
+    """The answer's kind as the question words it ("Which professional golfer won ...?" ->
+    ["professional", "golfer"]): news often puts that word before the name ("golfer Jon Rahm")."""
+    m = _HEAD.search(question)
+    if m is None:
+        return []
+    out = []
+    for word in (w for w in m.groups() if w):
+        if word.lower() in _NOT_HEAD:
+            break
+        out.append(word.lower())
+    return out

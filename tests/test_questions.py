@@ -32,6 +32,7 @@ from bot.questions import (
     YEAR,
     attitude_holder,
     classify,
+    head_words,
     named_sources,
     states_attitude,
 )
@@ -287,8 +288,10 @@ def test_vote_prefers_the_asked_kind_of_place_and_full_names() -> None:
     choice = vote(question, PLACE, evidence, subtype=COUNTRY)
     assert choice is not None and choice.text == "Ukraine"
     assert choice.support == [evidence[1]]
-    # No country among the best sentences: the names found there still answer.
-    choice = vote(question, PLACE, evidence[:1], subtype=COUNTRY)
+    # No country among the best sentences: no name answers "which country" (the best
+    # sentence will), though one would answer "where".
+    assert vote(question, PLACE, evidence[:1], subtype=COUNTRY) is None
+    choice = vote(question, PLACE, evidence[:1])
     assert choice is not None and choice.text == "Washington"
     # A surname and the full name are one candidate: their support adds up.
     texts = [
@@ -312,3 +315,13 @@ def test_vote_prefers_the_asked_kind_of_place_and_full_names() -> None:
     evidence = _evidence(["On Tuesday she recalled winning her seat in 1992."])
     choice = vote("What year was she first elected?", DATE, evidence, subtype=YEAR)
     assert choice is not None and choice.text == "1992"
+
+
+def test_the_kind_word_before_a_name_marks_the_answer() -> None:
+    question = "Which comedian is set to host the Academy Awards?"
+    assert head_words(question) == ["comedian"]
+    assert head_words("Which professional golfer won?") == ["professional", "golfer"]
+    # Chris Rock is named first, but "comedian Jimmy Kimmel" is what the question asks for.
+    evidence = _evidence(["Chris Rock joked before host and comedian Jimmy Kimmel took the stage."])
+    choice = vote(question, NAME, evidence)
+    assert choice is not None and choice.text == "Jimmy Kimmel"
