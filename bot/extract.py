@@ -78,6 +78,16 @@ def names(sentence: str) -> list[Candidate]:
     return out
 
 
+_CLOCK_AFTER = re.compile(
+    r":\d|\s?(?:[ap]\.m\.|[ap]m\b)|\s+or\s+(?:even\s+)?\d+\s?[ap]\.?m\b", re.I
+)
+
+
+def _clock_time(sentence: str, m: re.Match[str]) -> bool:
+    """ "9:30 a.m.", "9 or even 10 p.m.": a time of day counts nothing."""
+    return sentence[m.start() - 1 : m.start()] == ":" or bool(_CLOCK_AFTER.match(sentence, m.end()))
+
+
 def candidates(sentence: str, answer_type: str) -> list[Candidate]:
     """Spans of `sentence` that could answer a question of `answer_type`."""
     if answer_type == DATE:
@@ -86,7 +96,7 @@ def candidates(sentence: str, answer_type: str) -> list[Candidate]:
         return [
             Candidate(m.group(0).strip(), m.start(), m.end())
             for m in NUMBER_RE.finditer(sentence)
-            if not DATE_RE.fullmatch(m.group(0).strip())
+            if not DATE_RE.fullmatch(m.group(0).strip()) and not _clock_time(sentence, m)
         ]
     if answer_type in (PERSON_OR_GROUP, PLACE, NAME):
         return [c for c in names(sentence) if not _DATE_WORD.fullmatch(c.text)]

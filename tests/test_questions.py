@@ -104,6 +104,9 @@ def test_candidates_by_type() -> None:
     assert [c.text for c in candidates("More than 100,000 US troops were there.", NUMBER)] == [
         "100,000"
     ]
+    # Times of day count nothing.
+    sentence = "It starts at 9:30 a.m., or at 9 or even 10 p.m. in summer, with 600 guests."
+    assert [c.text for c in candidates(sentence, NUMBER)] == ["600"]
     # Sentence adverbs and participles open sentences with a capital; they name nobody.
     for opening in ("Unsurprisingly, the", "Speaking to reporters, the", "Others said the"):
         sentence = f"{opening} court's liberal justices dissented on Tuesday."
