@@ -554,10 +554,12 @@ def _article_paragraphs(index: NewsIndex, article_id: str) -> list[tuple[int, st
 
 
 def _around(index: NewsIndex, support: Sequence[Evidence]) -> list[str]:
-    """Where a name's fuller form is likely: the supporting sentences, their passages, then the
-    best one's whole article (which gives the full name at first mention)."""
-    texts = [e.text for e in support] + [t for e in support for t in (e.hit.title, e.hit.text)]
-    return texts + [text for _, text in _article_paragraphs(index, support[0].hit.article_id)]
+    """Where a name's fuller form is likely, nearest first: the best supporting sentence, its
+    article (which gives the full name at first mention), then the other supporting sentences
+    and their passages. Not headlines: their capitals make anything a name."""
+    best = support[0]
+    texts = [best.text] + [text for _, text in _article_paragraphs(index, best.hit.article_id)]
+    return texts + [e.text for e in support[1:]] + [e.hit.text for e in support[1:]]
 
 
 def _naming_sentence(index: NewsIndex, e: Evidence, name: str) -> Evidence | None:
@@ -727,20 +729,21 @@ def answer_question(
             line = fuller_name(line, _around(ctx.index, chosen.support))
         # The best supporting sentence, plus others from different articles that agree; those
         # whose paragraph names the answer as given ("Gwyneth Paltrow", not "Paltrow") first.
-        key = normalise(line)
-        naming = [e for e in chosen.support if key in normalise(e.paragraph_text)]
+        key = f" {normalise(line)} "
+        first, *others = chosen.support
+        naming = [e for e in others if key in f" {normalise(e.paragraph_text)} "]
         cited = []
-        for e in naming or chosen.support:
+        for e in [first, *naming, *others]:
             if all(e.hit.article_id != c.hit.article_id for c in cited):
                 cited.append(e)
             if len(cited) == 3:
                 break
-        if not naming and line != chosen.text and named:
+        if named and not any(key in f" {normalise(c.paragraph_text)} " for c in cited):
             # "Gwyneth Paltrow" for a sentence that says "Paltrow": cite where the article
             # gives the full name too.
-            full = _naming_sentence(ctx.index, cited[0], line)
+            full = _naming_sentence(ctx.index, first, line)
             if full is not None:
-                cited = [cited[0], full]
+                cited = [first, full]
     else:
         line = best.text
         cited = [best]

@@ -41,6 +41,7 @@ from bot.answer import AnswerContext, answer_question, answer_to_json, choose
 from bot.baseline import DenseBaseline, cached_vectors, chunk_articles
 from bot.config import Settings
 from bot.eval_data import EvalDataError, Question, read_questions
+from bot.places import load_gazetteers
 from bot.progress import TqdmProgress
 from bot.types import Answer
 from index.articles import Article
@@ -423,6 +424,7 @@ def run_eval(settings: Settings, embedder: Embedder, options: EvalOptions) -> di
     options.out_dir.mkdir(parents=True, exist_ok=True)
     eval_settings = index_corpus(settings, embedder, options)
     ctx = AnswerContext(open_index(eval_settings.data_dir), embedder, eval_settings)
+    load_gazetteers()  # a one-time cost, not one question's
     rows = run_questions(
         "newsbot",
         questions,

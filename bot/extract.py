@@ -105,7 +105,7 @@ def candidates(sentence: str, answer_type: str) -> list[Candidate]:
 
 _FIRST_NAME = re.compile(r"[A-Z][a-z][\w-]*")
 # Capitalised words that come before names without being part of them.
-_TITLES = frozenset(
+TITLES = frozenset(
     """President Vice Prime Minister Secretary Senator Sen Rep Representative Gov Governor Mayor
     Judge Justice Chief General Gen Coach Actor Actress Singer Rapper Star Comedian Host King
     Queen Prince Princess Pope Lord Lady Sir Dame Captain Officer Agent Director Chairman
@@ -114,7 +114,7 @@ _TITLES = frozenset(
     Are Has Have Had""".split()
 )
 # Heads of institutions' names: "the House" is not a surname of the "White House".
-_INSTITUTIONS = frozenset(
+INSTITUTIONS = frozenset(
     """House Senate Congress Court Department Ministry Party Committee Council Army Police
     Government Administration Office Agency Bank Board Commission University School Church
     Union Company Group Assembly Parliament Cabinet Service""".split()
@@ -124,11 +124,11 @@ _INSTITUTIONS = frozenset(
 def is_fuller(longer: str, name: str) -> bool:
     """Is `longer` the one-word `name` with its first word ("Gwyneth Paltrow" for "Paltrow",
     "Milwaukee Bucks" for "Bucks"), not with a title, a possessive or another name's end?"""
-    if name in _INSTITUTIONS or not _FIRST_NAME.fullmatch(name) or not longer.endswith(" " + name):
+    if name in INSTITUTIONS or not _FIRST_NAME.fullmatch(name) or not longer.endswith(" " + name):
         return False
     first = longer[: -len(name) - 1]
     return (
-        bool(_FIRST_NAME.fullmatch(first) and first not in _NOT_NAMES and first not in _TITLES)
+        bool(_FIRST_NAME.fullmatch(first) and first not in _NOT_NAMES and first not in TITLES)
         and first != name
     )
 
@@ -148,11 +148,14 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text.lower())).strip()
 
 
+_INITIAL_DOT = re.compile(r"\b([A-Za-z])\.")
+
+
 def in_question(candidate: str, question: str) -> bool:
     """A candidate the question already names is no answer ("Who warned Russia?" -> not Russia)."""
-    # "US" is the question's "U.S.": dots go before comparing.
-    cand = normalise(candidate.replace(".", ""))
-    q = " " + normalise(question.replace(".", "")) + " "
+    # "US" is the question's "U.S.": initials lose their dots before comparing.
+    cand = normalise(_INITIAL_DOT.sub(r"\1", candidate))
+    q = " " + normalise(_INITIAL_DOT.sub(r"\1", question)) + " "
     if f" {cand} " in q:
         return True
     words = [w for w in cand.split() if len(w) > 3]

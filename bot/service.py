@@ -8,6 +8,7 @@ from datetime import date
 from bot.answer import AnswerContext, Turn, answer_question
 from bot.config import Settings
 from bot.conversations import ConversationStore
+from bot.places import load_gazetteers
 from bot.types import Answer
 from index.embedder import Embedder
 from index.store import current_generation, open_index
@@ -24,6 +25,7 @@ class NewsService:
         self.conversations = ConversationStore(settings.data_dir / CONVERSATIONS_DB)
         self._lock = threading.Lock()
         self._context: AnswerContext | None = None
+        load_gazetteers()  # now, not during someone's first "which city" question
 
     def context(self) -> AnswerContext:
         """The answer context of the live generation (opening it when it changed)."""

@@ -135,5 +135,6 @@ def test_a_surname_is_answered_with_the_full_name_and_where_it_is_given(
         "unacceptable?",
     )
     assert answer.text.startswith("Sergei Ryabkov"), answer.text
+    assert answer.citations[0].paragraph == 4  # the sentence that answers comes first
     assert_cites(answer, 4, "is unacceptable")
     assert_cites(answer, 2, "Sergei Ryabkov")

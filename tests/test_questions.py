@@ -236,6 +236,9 @@ def test_only_the_matched_chunk_of_a_widened_passage_is_scored() -> None:
         ("What percentage of Brits suffer from misophonia?", NUMBER, PERCENT),
         ("What is the name of SpaceX's rocket?", NAME, None),
         ("Which company announced layoffs?", NAME, None),
+        # The place word qualifies a person here.
+        ("What country music star died on Monday?", NAME, None),
+        ("Which state senator proposed the bill?", NAME, None),
     ],
 )
 def test_narrower_answer_kinds(question: str, kind: str, subtype: str | None) -> None:
@@ -269,7 +272,20 @@ def test_places_of_a_kind_come_from_the_gazetteer() -> None:
     assert place_in("Washington", COUNTRY) is None
     assert place_in("Washington", US_STATE) == "Washington"
     assert place_in("Kansas City", CITY) == "Kansas City"
+    assert place_in("New York", CITY) == "New York"
+    assert place_in("Montréal", CITY) == "Montréal" and place_in("Montreal", CITY)
+    # Part of a name is no place: only the first words, before a title.
+    assert place_in("California Rep. Kevin McCarthy", US_STATE) == "California"
+    assert place_in("Florida State Board of Education", US_STATE) == "Florida"
+    for text, kind in [
+        ("New Mexico", COUNTRY),
+        ("Bank of America", COUNTRY),
+        ("Michael Jordan", COUNTRY),
+        ("Washington Post", US_STATE),
+    ]:
+        assert place_in(text, kind) is None, text
     assert in_question("US", "Who may now enter the U.S.?")
+    assert not in_question("15", "Who got 1.5 percent?")
 
 
 def _evidence(texts: list[str], same_article: bool = False) -> list[Evidence]:
