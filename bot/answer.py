@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
+from functools import cache, partial
 
 import numpy as np
 
@@ -404,6 +405,8 @@ def _typed_candidates(sentence: str, answer_type: str, subtype: str | None) -> l
     gazetteer knows, cut to the place's own words ("Ukraine President Volodymyr Zelensky" ->
     "Ukraine"); for "what year" years; for "what percentage" percentages."""
     found = candidates(sentence, answer_type)
+    if subtype is None:
+        return found
     if subtype == PERCENT:
         return [c for c in found if _PERCENT.search(c.text)]
     out = []
@@ -412,7 +415,7 @@ def _typed_candidates(sentence: str, answer_type: str, subtype: str | None) -> l
             m = _YEAR.search(c.text)
             name = m.group(0) if m else None
         else:
-            name = c.text if subtype is None else place_in(c.text, subtype)
+            name = place_in(c.text, subtype)
         if name is not None:
             start = c.start + c.text.find(name)
             out.append(Candidate(name, start, start + len(name)))
@@ -553,18 +556,18 @@ def _article_paragraphs(index: NewsIndex, article_id: str) -> list[tuple[int, st
     return [(r[0], r[1]) for r in rows]
 
 
-def _around(index: NewsIndex, support: Sequence[Evidence]) -> list[str]:
+def _around(support: Sequence[Evidence], article: Sequence[tuple[int, str]]) -> list[str]:
     """Where a name's fuller form is likely, nearest first: the best supporting sentence, its
-    article (which gives the full name at first mention), then the other supporting sentences
-    and their passages. Not headlines: their capitals make anything a name."""
-    best = support[0]
-    texts = [best.text] + [text for _, text in _article_paragraphs(index, best.hit.article_id)]
+    `article`'s paragraphs (which give the full name at first mention), then the other
+    supporting sentences and their passages. Not headlines: their capitals make anything a
+    name."""
+    texts = [support[0].text] + [text for _, text in article]
     return texts + [e.text for e in support[1:]] + [e.hit.text for e in support[1:]]
 
 
-def _naming_sentence(index: NewsIndex, e: Evidence, name: str) -> Evidence | None:
-    """The first sentence of `e`'s article that contains `name`."""
-    for ordinal, text in _article_paragraphs(index, e.hit.article_id):
+def _naming_sentence(e: Evidence, article: Sequence[tuple[int, str]], name: str) -> Evidence | None:
+    """The first sentence of `e`'s article (its paragraphs given) that contains `name`."""
+    for ordinal, text in article:
         for a, b in sentence_spans(text):
             if name in text[a:b]:
                 return replace(e, text=text[a:b], paragraph=ordinal, paragraph_text=text)
@@ -712,6 +715,9 @@ def answer_question(
         best = saying[0]
     if chosen is not None:
         line = chosen.text
+        first, *others = chosen.support
+        # The best supporting sentence's article, read at most once, for a fuller name.
+        article = cache(partial(_article_paragraphs, ctx.index, first.hit.article_id))
         named = not kind.plural  # the line is one name, which may have a fuller form
         if kind.plural:
             line = _join_names(_all_names(resolved, kind.answer_type, chosen.support[0].text))
@@ -726,11 +732,10 @@ def answer_question(
                     line = name
                     break
         if named and kind.answer_type in (PERSON_OR_GROUP, NAME) and not is_place(line):
-            line = fuller_name(line, _around(ctx.index, chosen.support))
+            line = fuller_name(line, _around(chosen.support, article()))
         # The best supporting sentence, plus others from different articles that agree; those
         # whose paragraph names the answer as given ("Gwyneth Paltrow", not "Paltrow") first.
         key = f" {normalise(line)} "
-        first, *others = chosen.support
         naming = [e for e in others if key in f" {normalise(e.paragraph_text)} "]
         cited = []
         for e in [first, *naming, *others]:
@@ -741,7 +746,7 @@ def answer_question(
         if named and not any(key in f" {normalise(c.paragraph_text)} " for c in cited):
             # "Gwyneth Paltrow" for a sentence that says "Paltrow": cite where the article
             # gives the full name too.
-            full = _naming_sentence(ctx.index, first, line)
+            full = _naming_sentence(first, article(), line)
             if full is not None:
                 cited = [first, full]
     else:
