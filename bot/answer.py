@@ -310,15 +310,13 @@ def _with_stored_vectors(
 def score_sentences(
     ctx: AnswerContext, question: str, query_vector: np.ndarray, hits: Sequence[Hit]
 ) -> list[Evidence]:
-    top = hits[:EVIDENCE_PASSAGES]
-    texts = _paragraph_texts(ctx.index, top)
+    # Each passage's sentences come from the chunks that matched in it (a passage may show
+    # a lower-ranked chunk of its article too), ranked as the passage.
+    chunks = [(rank, c) for rank, hit in enumerate(hits[:EVIDENCE_PASSAGES]) for c in hit.chunks]
+    texts = _paragraph_texts(ctx.index, [c for _, c in chunks])
     weights = _term_weights(question)
-    stored = ctx.index.sentence_vectors([h.chunk for h in top])
-    evidence = [
-        pair
-        for rank, hit in enumerate(top)
-        for pair in _with_stored_vectors(hit, rank, texts, stored)
-    ]
+    stored = ctx.index.sentence_vectors([c.chunk for _, c in chunks])
+    evidence = [pair for rank, c in chunks for pair in _with_stored_vectors(c, rank, texts, stored)]
     # The likeliest sentences, picked by the question's words and the passage's rank: scoring
     # more of them lets stray sentences through (measured: MAX_SENTENCES).
     evidence.sort(key=lambda ev: -(_overlap(ev[0].text, weights) - 0.1 * ev[0].rank))
@@ -340,13 +338,13 @@ def score_sentences(
 def best_sentence_scores(
     ctx: AnswerContext, question: str, query_vector: np.ndarray, hits: Sequence[Hit]
 ) -> list[float | None]:
-    """Each passage's best sentence score over all the sentences of its matched chunk, from
+    """Each passage's best sentence score over all the sentences of its matched chunks, from
     the stored sentence vectors; None where the index stores none."""
     weights = _term_weights(question)
-    stored = ctx.index.sentence_vectors([h.chunk for h in hits])
+    stored = ctx.index.sentence_vectors([c.chunk for h in hits for c in h.chunks])
     out: list[float | None] = []
     for rank, hit in enumerate(hits):
-        pairs = _with_stored_vectors(hit, rank, {}, stored)
+        pairs = [p for c in hit.chunks for p in _with_stored_vectors(c, rank, {}, stored)]
         if not pairs or pairs[0][1] is None:
             out.append(None)
             continue
@@ -705,8 +703,11 @@ def answer_question(
         and verb is not None
         and not any(mentions_verb(e.text, verb) for e in chosen.support)
     ):
-        # "Who won X?" needs a sentence that says someone won, not one that only names X.
-        saying = [e for e in evidence if says_verb_of(e.text, verb, question)]
+        # "Who won X?" needs a sentence that says someone won, not one that only names X,
+        # and one that supports an answer on its own score.
+        saying = [
+            e for e in evidence if e.score >= ABSTAIN_BELOW and says_verb_of(e.text, verb, question)
+        ]
         if not saying:
             timings["total"] = (time.perf_counter() - started) * 1000
             return _abstain(ctx, question, resolved, hits, timings)

@@ -20,7 +20,7 @@ class Settings(IndexSettings):
         10, ge=1, le=50, description="Ranked passages returned with each answer (and to eval)."
     )
     passage_chars: int = Field(
-        1000,
+        2000,
         ge=0,
         le=2000,
         description=(

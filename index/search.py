@@ -22,7 +22,7 @@ RRF_K = 60
 POOL = 100  # candidates taken from each retriever before fusion
 DATE_BOOST = 0.35  # added to the fused score (scaled to [0, 1]) for articles inside a loose window
 RECENT_BOOST = 0.2  # the same for articles of the last week, when the question names no time
-PASSAGE_CHARS = 1000  # a passage: the matched chunk and its neighbouring paragraphs, this long
+PASSAGE_CHARS = 2000  # a passage: the matched chunk and its neighbouring paragraphs, this long
 
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before
@@ -83,6 +83,14 @@ class Hit:
     keyword_rank: int | None
     # The matched chunk's paragraphs (first, last ordinal), when the passage is wider.
     chunk_paragraphs: tuple[int, int] | None = None
+    # Lower-ranked chunks of the same article that this passage already shows (unwidened).
+    merged: tuple[Hit, ...] = ()
+
+    @property
+    def chunks(self) -> tuple[Hit, ...]:
+        """The chunks that matched inside this passage, best first: their sentences are the
+        passage's evidence."""
+        return (self, *self.merged)
 
 
 @dataclass
@@ -243,7 +251,15 @@ def search(
             keyword_rank=keyword_rank.get(cid),
         )
         if passage_chars:
-            if any(h.article_id == hit.article_id and hit.text in h.text for h in hits):
+            shown = [
+                i
+                for i, h in enumerate(hits)
+                if h.article_id == hit.article_id and hit.text in h.text
+            ]
+            if shown:
+                # Its sentences stay evidence, in the passage that shows it.
+                holder = hits[shown[0]]
+                hits[shown[0]] = replace(holder, merged=(*holder.merged, hit))
                 continue
             hit = widen(hit, around.get(hit.article_id, {}), passage_chars)
         hits.append(hit)

@@ -112,3 +112,32 @@ def test_passages_carry_the_paragraphs_around_the_match_and_never_repeat_one(
         matched = p.paragraph_ids[p.chunk_paragraphs[0] - p.first_paragraph]
         assert matched not in shown  # a chunk already on show in a passage is not repeated
         shown.update(p.paragraph_ids)
+
+
+def test_a_chunk_a_passage_already_shows_is_kept_as_that_passage_s_evidence(
+    tmp_path: Path, embedder: HashEmbedder
+) -> None:
+    settings = Settings(
+        _env_file=None, data_dir=tmp_path / "data", corpus_paths=[tmp_path / "news"], chunk_words=20
+    )
+    paragraphs = [
+        f"Paragraph {n} of the harbour story says the pier had {n} cranes and {n} berths."
+        for n in range(1, 13)
+    ]
+    write_article(settings.corpus_paths[0], "pier.txt", "Pier opens", *paragraphs)
+    build_index(settings.corpus_paths, settings, embedder)
+    index = open_index(settings.data_dir)
+    query = SearchQuery(text="How many cranes did the harbour pier have?")
+    ranked = [h.chunk for h in search(index, embedder, query, k=12, passage_chars=0).hits]
+    passages = search(index, embedder, query, k=3, passage_chars=300).hits
+    # Every chunk ranked above the last passage's own is that of a passage or is carried,
+    # bare, by the passage that shows it: none is lost to the answer.
+    carried = {m.chunk: p for p in passages for m in p.merged}
+    assert carried
+    for cid in ranked[: ranked.index(passages[-1].chunk)]:
+        assert cid in {p.chunk for p in passages} or cid in carried
+    for cid, p in carried.items():
+        (bare,) = [m for m in p.merged if m.chunk == cid]
+        assert bare.text in p.text and bare.chunk_paragraphs is None
+        assert ranked.index(cid) > ranked.index(p.chunk)
+        assert p.chunks == (p, *p.merged)

@@ -16,6 +16,7 @@ from bot.answer import (
     _term_weights,
     answer_question,
     best_sentence_scores,
+    score_sentences,
 )
 from bot.config import Settings
 from index.build import build_index
@@ -168,3 +169,29 @@ def test_missing_sentence_vectors_are_reported_with_the_fix(
         open_index(settings.data_dir)
     build_index(settings.corpus_paths, settings, embedder, rebuild=True)
     assert open_index(settings.data_dir).has_sentence_vectors
+
+
+def test_the_sentences_of_a_chunk_a_passage_already_shows_are_scored(
+    tmp_path: Path, embedder: HashEmbedder
+) -> None:
+    settings = Settings(
+        _env_file=None, data_dir=tmp_path / "data", corpus_paths=[tmp_path / "news"], chunk_words=20
+    )
+    # The first paragraph shares most words with the question and ranks first; its passage
+    # shows the paragraph that answers, whose chunk ranks lower.
+    write_article(
+        settings.corpus_paths[0],
+        "base.txt",
+        "Troops leave base",
+        "Which base did the last American troops leave on Friday? Reporters asked which base.",
+        "Weather in the region was mild for the season, forecasters said on Tuesday.",
+        "American troops left Bagram Air Base.",
+    )
+    build_index(settings.corpus_paths, settings, embedder)
+    ctx = AnswerContext(open_index(settings.data_dir), embedder, settings)
+    result = search(ctx.index, embedder, SearchQuery(QUESTION), k=3, passage_chars=2000)
+    (passage,) = result.hits
+    assert passage.first_paragraph == 1 and passage.last_paragraph == 3
+    evidence = score_sentences(ctx, QUESTION, result.query_vector, result.hits)
+    found = {(e.text, e.paragraph, e.rank) for e in evidence}
+    assert ("American troops left Bagram Air Base.", 3, 0) in found
