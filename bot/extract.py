@@ -43,7 +43,8 @@ _NOT_NAMES = frozenset(
     Indeed Nevertheless Nonetheless Furthermore Moreover Initially Eventually Importantly
     Unfortunately Fortunately Interestingly Reportedly Apparently Clearly Speaking Asked
     Responding Writing Following Including Experts Analysts Critics Authorities Residents
-    Witnesses Others Even Just Only To""".split()
+    Witnesses Others Even Just Only To Led Starting Beginning Having Being Given Based Born
+    Known Called Named Ranked Located Founded Launched Released Backed Faced""".split()
 )
 
 

@@ -344,3 +344,12 @@ def test_the_kind_word_before_a_name_marks_the_answer() -> None:
     evidence = _evidence(["Chris Rock joked before host and comedian Jimmy Kimmel took the stage."])
     choice = vote(question, NAME, evidence)
     assert choice is not None and choice.text == "Jimmy Kimmel"
+
+
+def test_participles_opening_a_sentence_name_no_one() -> None:
+    sentence = "Led by Patrick Mahomes, the Chiefs won; Starting January 1, sesame is labelled."
+    found = [c.text for c in candidates(sentence, PERSON_OR_GROUP)]
+    assert "Led" not in found and "Starting January 1" not in found
+    assert "Patrick Mahomes" in found and "Chiefs" in found
+    choice = vote("Who was named the game's MVP?", PERSON_OR_GROUP, _evidence([sentence]))
+    assert choice is not None and choice.text == "Patrick Mahomes"
