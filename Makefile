@@ -12,7 +12,7 @@ EXTRAS ?= [dev]
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run bot test lint bench eval clean
+.PHONY: install run bot test lint bench eval eval-small clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -53,6 +53,13 @@ eval: install
 		--corpus $(EVAL_DATA)/quail_news/articles.jsonl \
 		--corpus $(EVAL_DATA)/rtqa2023/corpus_dev_small.jsonl.gz \
 		--baseline --plot --out eval-out/quail-dev
+
+# The quick RealTimeQA subset (8 dev weeks, with the QuAIL articles: the index QuAIL's run uses).
+eval-small: install
+	$(NEWSBOT) eval --questions $(EVAL_DATA)/rtqa2023/questions_dev_small.jsonl \
+		--as-of-field question_date --corpus $(EVAL_DATA)/quail_news/articles.jsonl \
+		--corpus $(EVAL_DATA)/rtqa2023/corpus_dev_small.jsonl.gz \
+		--baseline --plot --out eval-out/rtqa-small
 
 clean:
 	rm -rf $(VENV) data
