@@ -68,12 +68,17 @@ def _strip_leading(span: str, start: int) -> tuple[str, int]:
     return " ".join(words), start
 
 
+# Several capitalised words in a row are a heading or a dateline ("LATEST UPDATES WEDNESDAY",
+# "USA TODAY"), not a name; one ("NATO", "LIV") may be.
+_SHOUTED = re.compile(r"[A-Z][A-Z'’.&-]+(?:\s+[A-Z][A-Z'’.&-]+)+")
+
+
 def names(sentence: str) -> list[Candidate]:
     out = []
     for m in NAME_RE.finditer(sentence):
         text, start = _strip_leading(m.group(0).rstrip(".,'’"), m.start())
         text = re.sub(r"['’]s$", "", text)
-        if len(text) < 2 or text in _NOT_NAMES:
+        if len(text) < 2 or text in _NOT_NAMES or _SHOUTED.fullmatch(text):
             continue
         out.append(Candidate(text, start, start + len(text)))
     return out

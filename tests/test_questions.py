@@ -353,3 +353,9 @@ def test_participles_opening_a_sentence_name_no_one() -> None:
     assert "Patrick Mahomes" in found and "Chiefs" in found
     choice = vote("Who was named the game's MVP?", PERSON_OR_GROUP, _evidence([sentence]))
     assert choice is not None and choice.text == "Patrick Mahomes"
+
+
+def test_headings_and_datelines_name_no_one() -> None:
+    sentence = "SAN FRANCISCO — LATEST UPDATES WEDNESDAY: NATO said rain soaked the Bay Area."
+    found = [c.text for c in candidates(sentence, NAME)]
+    assert found == ["NATO", "Bay Area"]
