@@ -307,12 +307,24 @@ def _with_stored_vectors(
     return [(e, None) for e in sentences]
 
 
+def _ranked_chunks(hits: Sequence[Hit]) -> list[tuple[int, Hit]]:
+    """The chunks that matched in each passage (a passage may show a lower-ranked chunk of its
+    article too), with the passage's rank; each chunk once, at its best rank (a follow-up's two
+    searches may each hold it, in different passages)."""
+    seen: set[int] = set()
+    out = []
+    for rank, hit in enumerate(hits):
+        for c in hit.chunks:
+            if c.chunk not in seen:
+                seen.add(c.chunk)
+                out.append((rank, c))
+    return out
+
+
 def score_sentences(
     ctx: AnswerContext, question: str, query_vector: np.ndarray, hits: Sequence[Hit]
 ) -> list[Evidence]:
-    # Each passage's sentences come from the chunks that matched in it (a passage may show
-    # a lower-ranked chunk of its article too), ranked as the passage.
-    chunks = [(rank, c) for rank, hit in enumerate(hits[:EVIDENCE_PASSAGES]) for c in hit.chunks]
+    chunks = _ranked_chunks(hits[:EVIDENCE_PASSAGES])
     texts = _paragraph_texts(ctx.index, [c for _, c in chunks])
     weights = _term_weights(question)
     stored = ctx.index.sentence_vectors([c.chunk for _, c in chunks])
@@ -341,10 +353,11 @@ def best_sentence_scores(
     """Each passage's best sentence score over all the sentences of its matched chunks, from
     the stored sentence vectors; None where the index stores none."""
     weights = _term_weights(question)
-    stored = ctx.index.sentence_vectors([c.chunk for h in hits for c in h.chunks])
+    chunks = _ranked_chunks(hits)
+    stored = ctx.index.sentence_vectors([c.chunk for _, c in chunks])
     out: list[float | None] = []
-    for rank, hit in enumerate(hits):
-        pairs = [p for c in hit.chunks for p in _with_stored_vectors(c, rank, {}, stored)]
+    for rank, _ in enumerate(hits):
+        pairs = [p for r, c in chunks if r == rank for p in _with_stored_vectors(c, r, {}, stored)]
         if not pairs or pairs[0][1] is None:
             out.append(None)
             continue

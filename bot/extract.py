@@ -43,8 +43,13 @@ _NOT_NAMES = frozenset(
     Indeed Nevertheless Nonetheless Furthermore Moreover Initially Eventually Importantly
     Unfortunately Fortunately Interestingly Reportedly Apparently Clearly Speaking Asked
     Responding Writing Following Including Experts Analysts Critics Authorities Residents
-    Witnesses Others Even Just Only To Led Starting Beginning Having Being Given Based Born
-    Known Called Named Ranked Located Founded Launched Released Backed Faced""".split()
+    Witnesses Others Even Just Only To""".split()
+)
+# Participles that open sentences ("Led by ...", "Starting January 1, ..."), names elsewhere
+# ("Led Zeppelin").
+_OPENERS = frozenset(
+    """Led Starting Beginning Having Being Given Based Born Known Called Named Ranked Located
+    Founded Launched Released Backed Faced""".split()
 )
 
 
@@ -68,9 +73,12 @@ def _strip_leading(span: str, start: int) -> tuple[str, int]:
     return " ".join(words), start
 
 
-# Several capitalised words in a row are a heading or a dateline ("LATEST UPDATES WEDNESDAY",
-# "USA TODAY"), not a name; one ("NATO", "LIV") may be.
+# A sentence opening with words in capitals is a heading or a dateline ("LATEST UPDATES
+# WEDNESDAY:", "SAN FRANCISCO —", "WASHINGTON —"), not a name; "NATO said" and "the U.S. FDA"
+# are names.
 _SHOUTED = re.compile(r"[A-Z][A-Z'’.&-]+(?:\s+[A-Z][A-Z'’.&-]+)+")
+_DATELINE = re.compile(r"[A-Z][A-Z'’.&-]+(?:\s+[A-Z][A-Z'’.&-]+)*\s*[—–]")
+_OPENING = re.compile(r"[\s\"“‘'(]*")
 
 
 def names(sentence: str) -> list[Candidate]:
@@ -78,7 +86,13 @@ def names(sentence: str) -> list[Candidate]:
     for m in NAME_RE.finditer(sentence):
         text, start = _strip_leading(m.group(0).rstrip(".,'’"), m.start())
         text = re.sub(r"['’]s$", "", text)
-        if len(text) < 2 or text in _NOT_NAMES or _SHOUTED.fullmatch(text):
+        if _OPENING.fullmatch(sentence[: m.start()]):
+            if _SHOUTED.fullmatch(text) or _DATELINE.match(sentence, start):
+                continue
+            first, _, rest = text.partition(" ")
+            if first in _OPENERS:
+                text, start = rest, start + len(first) + 1
+        if len(text) < 2 or text in _NOT_NAMES:
             continue
         out.append(Candidate(text, start, start + len(text)))
     return out

@@ -219,9 +219,10 @@ def search(
                 score += RECENT_BOOST
         scored.append((score, cid))
     scored.sort(key=lambda sc: (-sc[0], sc[1]))
-    # A widened passage can swallow later hits of its article (each passage shows about
-    # three chunks): spares refill the k places.
-    head = scored[: 3 * k] if passage_chars else scored[:k]
+    # A widened passage can swallow later hits of its article (a chunk is about 520
+    # characters): spares refill the k places.
+    spares = max(3, passage_chars // 500)
+    head = scored[: spares * k] if passage_chars else scored[:k]
     missing = [cid for _, cid in head if cid not in dense_score]
     if missing:
         # Keyword-only hits: their cosine to the question, from the stored vectors.
@@ -254,7 +255,9 @@ def search(
             shown = [
                 i
                 for i, h in enumerate(hits)
-                if h.article_id == hit.article_id and hit.text in h.text
+                if h.article_id == hit.article_id
+                and h.first_paragraph <= hit.first_paragraph
+                and hit.last_paragraph <= h.last_paragraph
             ]
             if shown:
                 # Its sentences stay evidence, in the passage that shows it.

@@ -347,15 +347,25 @@ def test_the_kind_word_before_a_name_marks_the_answer() -> None:
 
 
 def test_participles_opening_a_sentence_name_no_one() -> None:
-    sentence = "Led by Patrick Mahomes, the Chiefs won; Starting January 1, sesame is labelled."
+    sentence = "Led by Patrick Mahomes, the Chiefs won the Super Bowl."
     found = [c.text for c in candidates(sentence, PERSON_OR_GROUP)]
-    assert "Led" not in found and "Starting January 1" not in found
-    assert "Patrick Mahomes" in found and "Chiefs" in found
+    assert found == ["Patrick Mahomes", "Chiefs", "Super Bowl"]
     choice = vote("Who was named the game's MVP?", PERSON_OR_GROUP, _evidence([sentence]))
     assert choice is not None and choice.text == "Patrick Mahomes"
+    # Elsewhere they may be names.
+    assert [c.text for c in candidates("The band Led Zeppelin toured.", NAME)] == ["Led Zeppelin"]
+    found = [c.text for c in candidates("Starting January 1, sesame is labelled.", NAME)]
+    assert found == []
 
 
-def test_headings_and_datelines_name_no_one() -> None:
-    sentence = "SAN FRANCISCO — LATEST UPDATES WEDNESDAY: NATO said rain soaked the Bay Area."
-    found = [c.text for c in candidates(sentence, NAME)]
-    assert found == ["NATO", "Bay Area"]
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("SAN FRANCISCO — NATO said rain soaked the Bay Area.", ["NATO", "Bay Area"]),
+        ("LATEST UPDATES WEDNESDAY: Rain soaked the Bay Area.", ["Rain", "Bay Area"]),
+        ("WASHINGTON — The U.S. FDA approved it.", ["U.S. FDA"]),
+        ("NATO said so.", ["NATO"]),
+    ],
+)
+def test_headings_and_datelines_name_no_one(sentence: str, found: list[str]) -> None:
+    assert [c.text for c in candidates(sentence, NAME)] == found

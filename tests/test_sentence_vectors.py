@@ -195,3 +195,10 @@ def test_the_sentences_of_a_chunk_a_passage_already_shows_are_scored(
     evidence = score_sentences(ctx, QUESTION, result.query_vector, result.hits)
     found = {(e.text, e.paragraph, e.rank) for e in evidence}
     assert ("American troops left Bagram Air Base.", 3, 0) in found
+    # A follow-up fuses two searches: a chunk one of them shows inside a passage may be a
+    # passage of its own in the other. Its sentences count once, at the better rank.
+    bare = next(m for m in passage.merged if "Bagram" in m.text)
+    evidence = score_sentences(ctx, QUESTION, result.query_vector, [passage, bare])
+    texts = [(e.text, e.paragraph) for e in evidence]
+    assert len(texts) == len(set(texts))
+    assert {e.rank for e in evidence if "Bagram" in e.text} == {0}
