@@ -355,9 +355,12 @@ def best_sentence_scores(
     weights = _term_weights(question)
     chunks = _ranked_chunks(hits)
     stored = ctx.index.sentence_vectors([c.chunk for _, c in chunks])
+    by_rank: dict[int, list[tuple[Evidence, np.ndarray | None]]] = defaultdict(list)
+    for rank, c in chunks:
+        by_rank[rank].extend(_with_stored_vectors(c, rank, {}, stored))
     out: list[float | None] = []
-    for rank, _ in enumerate(hits):
-        pairs = [p for r, c in chunks if r == rank for p in _with_stored_vectors(c, r, {}, stored)]
+    for rank in range(len(hits)):
+        pairs = by_rank[rank]
         if not pairs or pairs[0][1] is None:
             out.append(None)
             continue
@@ -560,28 +563,22 @@ def _join_names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _article_paragraphs(index: NewsIndex, article_id: str) -> list[tuple[int, str]]:
-    rows = index.db.execute(
-        "select ordinal, text from paragraphs where article_id = ? order by ordinal", (article_id,)
-    )
-    return [(r[0], r[1]) for r in rows]
-
-
-def _around(support: Sequence[Evidence], article: Sequence[tuple[int, str]]) -> list[str]:
+def _around(support: Sequence[Evidence], article: Sequence[dict]) -> list[str]:
     """Where a name's fuller form is likely, nearest first: the best supporting sentence, its
     `article`'s paragraphs (which give the full name at first mention), then the other
     supporting sentences and their passages. Not headlines: their capitals make anything a
     name."""
-    texts = [support[0].text] + [text for _, text in article]
+    texts = [support[0].text] + [p["text"] for p in article]
     return texts + [e.text for e in support[1:]] + [e.hit.text for e in support[1:]]
 
 
-def _naming_sentence(e: Evidence, article: Sequence[tuple[int, str]], name: str) -> Evidence | None:
+def _naming_sentence(e: Evidence, article: Sequence[dict], name: str) -> Evidence | None:
     """The first sentence of `e`'s article (its paragraphs given) that contains `name`."""
-    for ordinal, text in article:
+    for p in article:
+        text = p["text"]
         for a, b in sentence_spans(text):
             if name in text[a:b]:
-                return replace(e, text=text[a:b], paragraph=ordinal, paragraph_text=text)
+                return replace(e, text=text[a:b], paragraph=p["ordinal"], paragraph_text=text)
     return None
 
 
@@ -731,7 +728,7 @@ def answer_question(
         line = chosen.text
         first, *others = chosen.support
         # The best supporting sentence's article, read at most once, for a fuller name.
-        article = cache(partial(_article_paragraphs, ctx.index, first.hit.article_id))
+        article = cache(partial(ctx.index.paragraphs, first.hit.article_id))
         named = not kind.plural  # the line is one name, which may have a fuller form
         if kind.plural:
             line = _join_names(_all_names(resolved, kind.answer_type, chosen.support[0].text))

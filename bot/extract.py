@@ -76,8 +76,9 @@ def _strip_leading(span: str, start: int) -> tuple[str, int]:
 # A sentence opening with words in capitals is a heading or a dateline ("LATEST UPDATES
 # WEDNESDAY:", "SAN FRANCISCO —", "WASHINGTON —"), not a name; "NATO said" and "the U.S. FDA"
 # are names.
-_SHOUTED = re.compile(r"[A-Z][A-Z'’.&-]+(?:\s+[A-Z][A-Z'’.&-]+)+")
-_DATELINE = re.compile(r"[A-Z][A-Z'’.&-]+(?:\s+[A-Z][A-Z'’.&-]+)*\s*[—–]")
+_CAPS = r"[A-Z][A-Z'’.&-]+"
+_SHOUTED = re.compile(rf"{_CAPS}(?:\s+{_CAPS})+")
+_DATELINE = re.compile(rf"{_CAPS}(?:\s+{_CAPS})*\s*[—–]")
 _OPENING = re.compile(r"[\s\"“‘'(]*")
 
 

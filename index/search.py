@@ -252,17 +252,19 @@ def search(
             keyword_rank=keyword_rank.get(cid),
         )
         if passage_chars:
-            shown = [
-                i
-                for i, h in enumerate(hits)
-                if h.article_id == hit.article_id
-                and h.first_paragraph <= hit.first_paragraph
-                and hit.last_paragraph <= h.last_paragraph
-            ]
-            if shown:
+            shown = next(
+                (
+                    i
+                    for i, h in enumerate(hits)
+                    if h.article_id == hit.article_id
+                    and h.first_paragraph <= hit.first_paragraph
+                    and hit.last_paragraph <= h.last_paragraph
+                ),
+                None,
+            )
+            if shown is not None:
                 # Its sentences stay evidence, in the passage that shows it.
-                holder = hits[shown[0]]
-                hits[shown[0]] = replace(holder, merged=(*holder.merged, hit))
+                hits[shown] = replace(hits[shown], merged=(*hits[shown].merged, hit))
                 continue
             hit = widen(hit, around.get(hit.article_id, {}), passage_chars)
         hits.append(hit)

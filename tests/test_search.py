@@ -10,7 +10,7 @@ from bot.config import Settings
 from index.build import build_index
 from index.dates import DATE_SLACK, recent, resolve
 from index.search import Hit, SearchQuery, matched_text, search, widen
-from index.store import open_index
+from index.store import NewsIndex, open_index
 from tests.conftest import write_article
 from tests.fakes import HashEmbedder
 
@@ -85,23 +85,31 @@ def test_a_hit_widens_by_whole_neighbouring_paragraphs_next_then_previous() -> N
     assert widen(hit, around, 2000).paragraph_ids == tuple(f"p{n}" for n in range(1, 7))
 
 
-def test_passages_carry_the_paragraphs_around_the_match_and_never_repeat_one(
-    tmp_path: Path, embedder: HashEmbedder
-) -> None:
+PIER_QUERY = SearchQuery(text="How many cranes did the harbour pier have?")
+
+
+def _pier_story(tmp_path: Path, embedder: HashEmbedder) -> tuple[NewsIndex, list[str]]:
+    """One article of twelve short paragraphs, one chunk each (73 to 76 characters: three or
+    four make a 300-character passage), indexed; and its paragraphs."""
     settings = Settings(
         _env_file=None, data_dir=tmp_path / "data", corpus_paths=[tmp_path / "news"], chunk_words=20
     )
     paragraphs = [
         f"Paragraph {n} of the harbour story says the pier had {n} cranes and {n} berths."
         for n in range(1, 13)
-    ]  # 73 to 76 characters: one is a chunk, three or four a 300-character passage
+    ]
     write_article(settings.corpus_paths[0], "pier.txt", "Pier opens", *paragraphs)
     build_index(settings.corpus_paths, settings, embedder)
-    index = open_index(settings.data_dir)
-    query = SearchQuery(text="How many cranes did the harbour pier have?")
-    chunks = search(index, embedder, query, k=5, passage_chars=0).hits
+    return open_index(settings.data_dir), paragraphs
+
+
+def test_passages_carry_the_paragraphs_around_the_match_and_never_repeat_one(
+    tmp_path: Path, embedder: HashEmbedder
+) -> None:
+    index, paragraphs = _pier_story(tmp_path, embedder)
+    chunks = search(index, embedder, PIER_QUERY, k=5, passage_chars=0).hits
     assert all(h.chunk_paragraphs is None and h.text in paragraphs for h in chunks)
-    passages = search(index, embedder, query, k=3, passage_chars=300).hits
+    passages = search(index, embedder, PIER_QUERY, k=3, passage_chars=300).hits
     stored = {p["paragraph_id"]: p["text"] for p in index.paragraphs(passages[0].article_id)}
     assert len(passages) == 3 and passages[0].chunk == chunks[0].chunk
     shown: set[str] = set()
@@ -117,19 +125,9 @@ def test_passages_carry_the_paragraphs_around_the_match_and_never_repeat_one(
 def test_a_chunk_a_passage_already_shows_is_kept_as_that_passage_s_evidence(
     tmp_path: Path, embedder: HashEmbedder
 ) -> None:
-    settings = Settings(
-        _env_file=None, data_dir=tmp_path / "data", corpus_paths=[tmp_path / "news"], chunk_words=20
-    )
-    paragraphs = [
-        f"Paragraph {n} of the harbour story says the pier had {n} cranes and {n} berths."
-        for n in range(1, 13)
-    ]
-    write_article(settings.corpus_paths[0], "pier.txt", "Pier opens", *paragraphs)
-    build_index(settings.corpus_paths, settings, embedder)
-    index = open_index(settings.data_dir)
-    query = SearchQuery(text="How many cranes did the harbour pier have?")
-    ranked = [h.chunk for h in search(index, embedder, query, k=12, passage_chars=0).hits]
-    passages = search(index, embedder, query, k=3, passage_chars=300).hits
+    index, _ = _pier_story(tmp_path, embedder)
+    ranked = [h.chunk for h in search(index, embedder, PIER_QUERY, k=12, passage_chars=0).hits]
+    passages = search(index, embedder, PIER_QUERY, k=3, passage_chars=300).hits
     # Every chunk ranked above the last passage's own is that of a passage or is carried,
     # bare, by the passage that shows it: none is lost to the answer.
     carried = {m.chunk: p for p in passages for m in p.merged}
