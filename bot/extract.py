@@ -25,10 +25,18 @@ NUMBER_RE = re.compile(
     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?"
     r"|thousands?|millions?)\b"
 )
-# Capitalised runs, allowing lower-case glue inside a name ("Bank of England", "Abu al-Bakr").
+# "and" joins two names ("Kazakhstan and Kyrgyzstan") unless an institution's name ends soon
+# after it ("Food and Drug Administration", "Centers for Disease Control and Prevention").
+_ORG_AND = (
+    r"and(?=\s+(?:[A-Z][\w'’.-]*\s+){0,2}(?:Administration|Commission|Agency|Bureau|Prevention"
+    r"|Services|Development|Technology|Industries)\b)"
+)
+# Capitalised runs, allowing lower-case glue inside a name ("Bank of England", "Abu al-Bakr",
+# "Law & Order", "AT&T", "Apple TV+").
+_WORD = r"(?:[A-Z][\w'’.&-]*\+?|[A-Z]{2,})"
 NAME_RE = re.compile(
-    r"(?:[A-Z][\w'’.-]*|[A-Z]{2,})(?:\s+(?:(?:of|of the|de|del|da|van|von|al|bin|for)\s+)?"
-    r"(?:[A-Z][\w'’.-]*|\d+))*"
+    rf"{_WORD}(?:\s+(?:(?:of|of the|de|del|da|van|von|al|bin|for|&|{_ORG_AND})\s+)?"
+    rf"(?:{_WORD}|\d+))*"
 )
 # Capitalised words that start sentences or clauses without naming anything.
 _NOT_NAMES = frozenset(
@@ -60,13 +68,16 @@ class Candidate:
     end: int
 
 
+# Words of _NOT_NAMES that do open some names: "New York", "Saturday Night Live", "Three 6 Mafia".
+_OPENS_NAME = re.compile(rf"New |{_WEEKDAY} Night|(?:One|Two|Three) \d+ [A-Z]")
+
+
 def _strip_leading(span: str, start: int) -> tuple[str, int]:
     words = span.split()
-    # "New" opens "New York" and "New Zealand" but no other name.
     while (
         words
         and words[0].strip("'’\".,") in _NOT_NAMES
-        and not (words[0] == "New" and len(words) > 1)
+        and not (len(words) > 1 and _OPENS_NAME.match(" ".join(words[:3])))
     ):
         start += len(words[0]) + 1
         words = words[1:]
@@ -82,6 +93,10 @@ _DATELINE = re.compile(rf"{_CAPS}(?:\s+{_CAPS})*\s*[—–]")
 _OPENING = re.compile(r"[\s\"“‘'(]*")
 
 
+# "German-born", "Chinese-owned", "Kremlin-backed": a word that describes a name, not one.
+_DESCRIBED = re.compile(r"[A-Z][\w'’.]*-[a-z]+")
+
+
 def names(sentence: str) -> list[Candidate]:
     out = []
     for m in NAME_RE.finditer(sentence):
@@ -93,7 +108,7 @@ def names(sentence: str) -> list[Candidate]:
             first, _, rest = text.partition(" ")
             if first in _OPENERS:
                 text, start = rest, start + len(first) + 1
-        if len(text) < 2 or text in _NOT_NAMES:
+        if len(text) < 2 or text in _NOT_NAMES or _DESCRIBED.fullmatch(text):
             continue
         out.append(Candidate(text, start, start + len(text)))
     return out

@@ -369,3 +369,26 @@ def test_participles_opening_a_sentence_name_no_one() -> None:
 )
 def test_headings_and_datelines_name_no_one(sentence: str, found: list[str]) -> None:
     assert [c.text for c in candidates(sentence, NAME)] == found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("The US Food and Drug Administration agreed.", ["US Food and Drug Administration"]),
+        (
+            "The Centers for Disease Control and Prevention said.",
+            ["Centers for Disease Control and Prevention"],
+        ),
+        ("Lavrov named Kazakhstan and Kyrgyzstan.", ["Lavrov", "Kazakhstan", "Kyrgyzstan"]),
+        ('She starred in "Law & Order" and sold AT&T shares.', ["Law & Order", "AT&T"]),
+        ("You can stream it on Apple TV+.", ["Apple TV+"]),
+        ("She got her start in Three 6 Mafia.", ["Three 6 Mafia"]),
+        ("Three 6 of them won.", []),
+        ('He hosted "Saturday Night Live" on Saturday.', ["Saturday Night Live"]),
+        ("On Saturday Biden spoke.", ["Biden"]),
+        ("The Chinese-owned app TikTok, the German-born pope", ["TikTok"]),
+        ("Jean-Claude Van Damme drank Coca-Cola.", ["Jean-Claude Van Damme", "Coca-Cola"]),
+    ],
+)
+def test_names_with_and_ampersands_numbers_and_weekdays(sentence: str, found: list[str]) -> None:
+    assert [c.text for c in candidates(sentence, NAME)] == found
