@@ -15,34 +15,31 @@ _MONTH_WORDS = "|".join(sorted((calendar.month_name[i] for i in range(1, 13)), k
 
 @dataclass(frozen=True)
 class DateWindow:
-    """Articles dated in [start, end] fit the question.
+    """Articles dated in [start, end] fit the question and rank higher; none is left out.
 
-    `strict` windows (a named year or month) restrict the search; loose ones ("this week")
-    only boost articles inside them, since article dates are often approximate.
+    A named month or year is as often when the event happened as when it was reported ("hit a
+    record high last year", asked in January, is answered by this year's news), and article
+    dates are often approximate.
     """
 
     start: date
     end: date
-    strict: bool
     phrase: str
 
-    def contains(self, day: date) -> bool:
-        return self.start <= day <= self.end
-
     def fits(self, day: date) -> bool:
-        """In the window, or a loose window's slack past its end."""
-        return self.contains(day) or (not self.strict and self.end < day <= self.end + DATE_SLACK)
+        """In the window, or within the slack past its end."""
+        return self.start <= day <= self.end + DATE_SLACK
 
 
-# Article dates run late: a crawler's "first seen" day, a time zone ahead. Loose windows reach
-# this far past their end.
+# Article dates run late: a crawler's "first seen" day, a time zone ahead. Windows reach this
+# far past their end.
 DATE_SLACK = timedelta(days=2)
 RECENT_DAYS = 7
 
 
 def recent(today: date) -> DateWindow:
     """The news of the week up to today: what a question with no time expression is about."""
-    return DateWindow(today - timedelta(days=RECENT_DAYS), today, False, "recently")
+    return DateWindow(today - timedelta(days=RECENT_DAYS), today, "recently")
 
 
 def parse_iso(value: str) -> date | None:
@@ -54,31 +51,37 @@ def parse_iso(value: str) -> date | None:
 
 def _month_window(year: int, month: int, phrase: str) -> DateWindow:
     last = calendar.monthrange(year, month)[1]
-    return DateWindow(date(year, month, 1), date(year, month, last), True, phrase)
+    return DateWindow(date(year, month, 1), date(year, month, last), phrase)
 
 
 def resolve(question: str, today: date) -> DateWindow | None:
-    """The date window a question's time expression names, or None when it names none."""
+    """The date window a question's time expression names, or None when it names none or one
+    still to come ("will open in 2024": when the event is due, not when the news was written)."""
+    window = _named_window(question, today)
+    return None if window is None or window.start > today else window
+
+
+def _named_window(question: str, today: date) -> DateWindow | None:
     q = question.lower()
     if re.search(r"\btoday\b|\btonight\b", q):
-        return DateWindow(today - timedelta(days=1), today, False, "today")
+        return DateWindow(today - timedelta(days=1), today, "today")
     if re.search(r"\byesterday\b", q):
         day = today - timedelta(days=1)
-        return DateWindow(day - timedelta(days=1), day, False, "yesterday")
+        return DateWindow(day - timedelta(days=1), day, "yesterday")
     if re.search(r"\b(this|past) week\b|\bthis weekend\b", q):
-        return DateWindow(today - timedelta(days=7), today, False, "this week")
+        return DateWindow(today - timedelta(days=7), today, "this week")
     if re.search(r"\blast week\b", q):
-        return DateWindow(today - timedelta(days=14), today - timedelta(days=5), False, "last week")
+        return DateWindow(today - timedelta(days=14), today - timedelta(days=5), "last week")
     if re.search(r"\bthis month\b", q):
-        return DateWindow(today.replace(day=1), today, False, "this month")
+        return DateWindow(today.replace(day=1), today, "this month")
     if re.search(r"\blast month\b", q):
         first = today.replace(day=1) - timedelta(days=1)
         return _month_window(first.year, first.month, "last month")
     if re.search(r"\bthis year\b", q):
-        return DateWindow(date(today.year, 1, 1), today, False, "this year")
+        return DateWindow(date(today.year, 1, 1), today, "this year")
     if re.search(r"\blast year\b", q):
         year = today.year - 1
-        return DateWindow(date(year, 1, 1), date(year, 12, 31), True, "last year")
+        return DateWindow(date(year, 1, 1), date(year, 12, 31), "last year")
     named = re.search(rf"\b(?:in|during|since|of)\s+({_MONTH_WORDS})(?:\s+(\d{{4}}))?\b", question)
     if named:
         month = MONTHS[named.group(1).lower()] if named.group(1).lower() != "may" else 5
@@ -89,5 +92,5 @@ def resolve(question: str, today: date) -> DateWindow | None:
     year_match = re.search(r"\b(?:in|during|of)\s+((?:19|20)\d{2})\b", q)
     if year_match:
         year = int(year_match.group(1))
-        return DateWindow(date(year, 1, 1), date(year, 12, 31), True, year_match.group(0))
+        return DateWindow(date(year, 1, 1), date(year, 12, 31), year_match.group(0))
     return None

@@ -20,7 +20,7 @@ from index.store import NewsIndex
 T = TypeVar("T")
 RRF_K = 60
 POOL = 100  # candidates taken from each retriever before fusion
-DATE_BOOST = 0.35  # added to the fused score (scaled to [0, 1]) for articles inside a loose window
+DATE_BOOST = 0.35  # added to the fused score (scaled to [0, 1]) for articles inside the window
 RECENT_BOOST = 0.2  # the same for articles of the last week, when the question names no time
 PASSAGE_CHARS = 2000  # a passage: the matched chunk and its neighbouring paragraphs, this long
 
@@ -101,12 +101,7 @@ class SearchResult:
 
 
 def _fits(row: dict, query: SearchQuery) -> bool:
-    if query.sources and row["source"].lower() not in query.sources:
-        return False
-    if query.window is not None and query.window.strict:
-        day = parse_iso(row["published"])
-        return day is not None and query.window.contains(day)
-    return True
+    return not query.sources or row["source"].lower() in query.sources
 
 
 _KEYWORD_THREAD = ThreadPoolExecutor(max_workers=2, thread_name_prefix="bm25")
@@ -181,8 +176,7 @@ def search(
     t = time.perf_counter()
     vector = embedder.encode([query.text])[0]
     timings["encode"] = (time.perf_counter() - t) * 1000
-    restricted = bool(query.sources) or (query.window is not None and query.window.strict)
-    pool = POOL * 10 if restricted else POOL
+    pool = POOL * 10 if query.sources else POOL
 
     # FAISS and SQLite both release the GIL: BM25 runs beside the dense search, not after it.
     t = time.perf_counter()
@@ -209,11 +203,11 @@ def search(
         if row is None or not _fits(row, query):
             continue
         score = value / best
-        if query.window is not None and not query.window.strict:
+        if query.window is not None:
             day = parse_iso(row["published"])
             if day is not None and query.window.fits(day):
                 score += DATE_BOOST
-        elif query.window is None and query.recent is not None:
+        elif query.recent is not None:
             day = parse_iso(row["published"])
             if day is not None and query.recent.fits(day):
                 score += RECENT_BOOST
