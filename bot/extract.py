@@ -28,11 +28,11 @@ NUMBER_RE = re.compile(
 # "and" joins two names ("Kazakhstan and Kyrgyzstan") unless an institution's name ends soon
 # after it ("Food and Drug Administration", "Centers for Disease Control and Prevention").
 _ORG_AND = (
-    r"and(?=\s+(?:[A-Z][\w'’.-]*\s+){0,2}(?:Administration|Commission|Agency|Bureau|Prevention"
+    r"and(?=\s+(?:[A-Z][\w'’.-]*\s+)?(?:Administration|Commission|Agency|Bureau|Prevention"
     r"|Services|Development|Technology|Industries)\b)"
 )
-# Capitalised runs, allowing lower-case glue inside a name ("Bank of England", "Abu al-Bakr",
-# "Law & Order", "AT&T", "Apple TV+").
+# Capitalised runs, allowing lower-case glue inside a name ("Bank of England", "Ludwig van
+# Beethoven", "Law & Order", "AT&T", "Apple TV+").
 _WORD = r"(?:[A-Z][\w'’.&-]*\+?|[A-Z]{2,})"
 NAME_RE = re.compile(
     rf"{_WORD}(?:\s+(?:(?:of|of the|de|del|da|van|von|al|bin|for|&|{_ORG_AND})\s+)?"
@@ -68,20 +68,21 @@ class Candidate:
     end: int
 
 
-# Words of _NOT_NAMES that do open some names: "New York", "Saturday Night Live", "Three 6 Mafia".
-_OPENS_NAME = re.compile(rf"New |{_WEEKDAY} Night|(?:One|Two|Three) \d+ [A-Z]")
+# Words of _NOT_NAMES that do open some names: "New York", "Saturday Night Live".
+_OPENS_NAME = re.compile(rf"New |{_WEEKDAY} Night [A-Z]")
 
 
 def _strip_leading(span: str, start: int) -> tuple[str, int]:
     words = span.split()
+    i = 0
     while (
-        words
-        and words[0].strip("'’\".,") in _NOT_NAMES
-        and not (len(words) > 1 and _OPENS_NAME.match(" ".join(words[:3])))
+        i < len(words)
+        and words[i].strip("'’\".,") in _NOT_NAMES
+        and not (i + 1 < len(words) and _OPENS_NAME.match(" ".join(words[i : i + 3])))
     ):
-        start += len(words[0]) + 1
-        words = words[1:]
-    return " ".join(words), start
+        start += len(words[i]) + 1
+        i += 1
+    return " ".join(words[i:]), start
 
 
 # A sentence opening with words in capitals is a heading or a dateline ("LATEST UPDATES
@@ -93,7 +94,7 @@ _DATELINE = re.compile(rf"{_CAPS}(?:\s+{_CAPS})*\s*[—–]")
 _OPENING = re.compile(r"[\s\"“‘'(]*")
 
 
-# "German-born", "Chinese-owned", "Kremlin-backed": a word that describes a name, not one.
+# "German-born", "Chinese-owned", "Kremlin-backed": words that describe a name, not part of it.
 _DESCRIBED = re.compile(r"[A-Z][\w'’.]*-[a-z]+")
 
 
@@ -108,7 +109,10 @@ def names(sentence: str) -> list[Candidate]:
             first, _, rest = text.partition(" ")
             if first in _OPENERS:
                 text, start = rest, start + len(first) + 1
-        if len(text) < 2 or text in _NOT_NAMES or _DESCRIBED.fullmatch(text):
+        first, _, rest = text.partition(" ")
+        if _DESCRIBED.fullmatch(first):
+            text, start = rest, start + len(first) + 1
+        if len(text) < 2 or text in _NOT_NAMES:
             continue
         out.append(Candidate(text, start, start + len(text)))
     return out

@@ -15,7 +15,8 @@ _MONTH_WORDS = "|".join(sorted((calendar.month_name[i] for i in range(1, 13)), k
 
 @dataclass(frozen=True)
 class DateWindow:
-    """Articles dated in [start, end] fit the question and rank higher; none is left out.
+    """Articles dated in [start, end + DATE_SLACK] fit the question and rank higher; none is
+    left out.
 
     A named month or year is as often when the event happened as when it was reported ("hit a
     record high last year", asked in January, is answered by this year's news), and article
@@ -24,7 +25,6 @@ class DateWindow:
 
     start: date
     end: date
-    phrase: str
 
     def fits(self, day: date) -> bool:
         """In the window, or within the slack past its end."""
@@ -39,7 +39,7 @@ RECENT_DAYS = 7
 
 def recent(today: date) -> DateWindow:
     """The news of the week up to today: what a question with no time expression is about."""
-    return DateWindow(today - timedelta(days=RECENT_DAYS), today, "recently")
+    return DateWindow(today - timedelta(days=RECENT_DAYS), today)
 
 
 def parse_iso(value: str) -> date | None:
@@ -49,9 +49,9 @@ def parse_iso(value: str) -> date | None:
         return None
 
 
-def _month_window(year: int, month: int, phrase: str) -> DateWindow:
+def _month_window(year: int, month: int) -> DateWindow:
     last = calendar.monthrange(year, month)[1]
-    return DateWindow(date(year, month, 1), date(year, month, last), phrase)
+    return DateWindow(date(year, month, 1), date(year, month, last))
 
 
 def resolve(question: str, today: date) -> DateWindow | None:
@@ -64,33 +64,33 @@ def resolve(question: str, today: date) -> DateWindow | None:
 def _named_window(question: str, today: date) -> DateWindow | None:
     q = question.lower()
     if re.search(r"\btoday\b|\btonight\b", q):
-        return DateWindow(today - timedelta(days=1), today, "today")
+        return DateWindow(today - timedelta(days=1), today)
     if re.search(r"\byesterday\b", q):
         day = today - timedelta(days=1)
-        return DateWindow(day - timedelta(days=1), day, "yesterday")
+        return DateWindow(day - timedelta(days=1), day)
     if re.search(r"\b(this|past) week\b|\bthis weekend\b", q):
-        return DateWindow(today - timedelta(days=7), today, "this week")
+        return DateWindow(today - timedelta(days=7), today)
     if re.search(r"\blast week\b", q):
-        return DateWindow(today - timedelta(days=14), today - timedelta(days=5), "last week")
+        return DateWindow(today - timedelta(days=14), today - timedelta(days=5))
     if re.search(r"\bthis month\b", q):
-        return DateWindow(today.replace(day=1), today, "this month")
+        return DateWindow(today.replace(day=1), today)
     if re.search(r"\blast month\b", q):
         first = today.replace(day=1) - timedelta(days=1)
-        return _month_window(first.year, first.month, "last month")
+        return _month_window(first.year, first.month)
     if re.search(r"\bthis year\b", q):
-        return DateWindow(date(today.year, 1, 1), today, "this year")
+        return DateWindow(date(today.year, 1, 1), today)
     if re.search(r"\blast year\b", q):
         year = today.year - 1
-        return DateWindow(date(year, 1, 1), date(year, 12, 31), "last year")
-    named = re.search(rf"\b(?:in|during|since|of)\s+({_MONTH_WORDS})(?:\s+(\d{{4}}))?\b", question)
+        return DateWindow(date(year, 1, 1), date(year, 12, 31))
+    named = re.search(rf"\b(?i:in|during|since|of)\s+({_MONTH_WORDS})(?:\s+(\d{{4}}))?\b", question)
     if named:
         month = MONTHS[named.group(1).lower()] if named.group(1).lower() != "may" else 5
         year = int(named.group(2)) if named.group(2) else today.year
         if not named.group(2) and (year, month) > (today.year, today.month):
             year -= 1  # "in March" asked in February means last March
-        return _month_window(year, month, named.group(0))
+        return _month_window(year, month)
     year_match = re.search(r"\b(?:in|during|of)\s+((?:19|20)\d{2})\b", q)
     if year_match:
         year = int(year_match.group(1))
-        return DateWindow(date(year, 1, 1), date(year, 12, 31), year_match.group(0))
+        return DateWindow(date(year, 1, 1), date(year, 12, 31))
     return None

@@ -100,7 +100,7 @@ class SearchResult:
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
-def _fits(row: dict, query: SearchQuery) -> bool:
+def _from_outlet(row: dict, query: SearchQuery) -> bool:
     return not query.sources or row["source"].lower() in query.sources
 
 
@@ -200,7 +200,7 @@ def search(
     scored: list[tuple[float, int]] = []
     for cid, value in fused.items():
         row = rows.get(cid)
-        if row is None or not _fits(row, query):
+        if row is None or not _from_outlet(row, query):
             continue
         score = value / best
         if query.window is not None:

@@ -53,6 +53,7 @@ TODAY = date(2023, 3, 15)
         ("What happened in July 2021?", date(2021, 7, 1), date(2021, 7, 31)),
         ("Who led the talks in 2021?", date(2021, 1, 1), date(2021, 12, 31)),
         ("What did they announce in May?", date(2022, 5, 1), date(2022, 5, 31)),
+        ("In March 2021, who won?", date(2021, 3, 1), date(2021, 3, 31)),
         ("What hit a record high last year?", date(2022, 1, 1), date(2022, 12, 31)),
     ],
 )
@@ -384,11 +385,15 @@ def test_headings_and_datelines_name_no_one(sentence: str, found: list[str]) -> 
         ("Lavrov named Kazakhstan and Kyrgyzstan.", ["Lavrov", "Kazakhstan", "Kyrgyzstan"]),
         ('She starred in "Law & Order" and sold AT&T shares.', ["Law & Order", "AT&T"]),
         ("You can stream it on Apple TV+.", ["Apple TV+"]),
-        ("She got her start in Three 6 Mafia.", ["Three 6 Mafia"]),
-        ("Three 6 of them won.", []),
+        ("Two 737 Max jets crashed.", ["737 Max"]),
+        (
+            "Department of Justice and Federal Trade Commission",
+            ["Department of Justice", "Federal Trade Commission"],
+        ),
         ('He hosted "Saturday Night Live" on Saturday.', ["Saturday Night Live"]),
         ("On Saturday Biden spoke.", ["Biden"]),
         ("The Chinese-owned app TikTok, the German-born pope", ["TikTok"]),
+        ("The German-born Pope Benedict died.", ["Pope Benedict"]),
         ("Jean-Claude Van Damme drank Coca-Cola.", ["Jean-Claude Van Damme", "Coca-Cola"]),
     ],
 )
