@@ -54,6 +54,12 @@ _FOLLOW_UP = re.compile(
 
 
 _PLURAL_HEAD = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(\w+s)\b", re.I)
+# Words that end in "s" without asking for several: "which home goods chain", "what sports
+# league", "which news outlet", "which gas station".
+_NOT_PLURAL = frozenset(
+    "news goods gas sports arms sales savings earnings series species means politics economics"
+    " physics headquarters olympics".split()
+)
 
 
 @dataclass(frozen=True)
@@ -158,7 +164,8 @@ def classify(question: str) -> QuestionKind:
 def _classify(question: str) -> QuestionKind:
     relation = bool(_RELATION.search(question))
     head = _PLURAL_HEAD.search(question)
-    plural = head is not None and not head.group(1).lower().endswith(("ss", "us", "is"))
+    word = head.group(1).lower() if head else ""
+    plural = bool(word) and not word.endswith(("ss", "us", "is")) and word not in _NOT_PLURAL
     attitude = bool(_ATTITUDE_QUESTION.search(question))
     # A question word opening the asking sentence decides ("What will they do when they
     # meet?" is not a "when"); elsewhere a "who" or "which" may be a relative pronoun.

@@ -96,6 +96,21 @@ def test_relation_questions_are_recognised() -> None:
     assert not classify("Who warned the US?").relation
 
 
+@pytest.mark.parametrize(
+    ("question", "plural"),
+    [
+        ("Which countries did Lavrov name?", True),
+        ("Which two teams will play in the final?", True),
+        ("Which home goods chain said it may not stay in business?", False),
+        ("What sports league expanded?", False),
+        ("Which news outlet reported it first?", False),
+        ("Which virus spread?", False),
+    ],
+)
+def test_plural_questions_ask_for_several_names(question: str, plural: bool) -> None:
+    assert classify(question).plural is plural
+
+
 def test_candidates_by_type() -> None:
     s = "On Monday, Russian Foreign Minister Sergey Lavrov said Kazakhstan and Tajikistan joined."
     found = [c.text for c in candidates(s, PERSON_OR_GROUP)]
