@@ -54,6 +54,10 @@ def _month_window(year: int, month: int) -> DateWindow:
     return DateWindow(date(year, month, 1), date(year, month, last))
 
 
+def _year_window(year: int) -> DateWindow:
+    return DateWindow(date(year, 1, 1), date(year, 12, 31))
+
+
 def resolve(question: str, today: date) -> DateWindow | None:
     """The date window a question's time expression names, or None when it names none or one
     still to come ("will open in 2024": when the event is due, not when the news was written)."""
@@ -80,8 +84,7 @@ def _named_window(question: str, today: date) -> DateWindow | None:
     if re.search(r"\bthis year\b", q):
         return DateWindow(date(today.year, 1, 1), today)
     if re.search(r"\blast year\b", q):
-        year = today.year - 1
-        return DateWindow(date(year, 1, 1), date(year, 12, 31))
+        return _year_window(today.year - 1)
     named = re.search(rf"\b(?i:in|during|since|of)\s+({_MONTH_WORDS})(?:\s+(\d{{4}}))?\b", question)
     if named:
         month = MONTHS[named.group(1).lower()] if named.group(1).lower() != "may" else 5
@@ -91,6 +94,5 @@ def _named_window(question: str, today: date) -> DateWindow | None:
         return _month_window(year, month)
     year_match = re.search(r"\b(?:in|during|of)\s+((?:19|20)\d{2})\b", q)
     if year_match:
-        year = int(year_match.group(1))
-        return DateWindow(date(year, 1, 1), date(year, 12, 31))
+        return _year_window(int(year_match.group(1)))
     return None

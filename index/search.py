@@ -197,20 +197,20 @@ def search(
         keyword_rank[cid] = rank
     rows = index.chunks(list(fused))
     best = max(fused.values(), default=1.0)
+    # The question's own time, else the week before today (gentler).
+    window, boost = (
+        (query.window, DATE_BOOST) if query.window is not None else (query.recent, RECENT_BOOST)
+    )
     scored: list[tuple[float, int]] = []
     for cid, value in fused.items():
         row = rows.get(cid)
         if row is None or not _from_outlet(row, query):
             continue
         score = value / best
-        if query.window is not None:
+        if window is not None:
             day = parse_iso(row["published"])
-            if day is not None and query.window.fits(day):
-                score += DATE_BOOST
-        elif query.recent is not None:
-            day = parse_iso(row["published"])
-            if day is not None and query.recent.fits(day):
-                score += RECENT_BOOST
+            if day is not None and window.fits(day):
+                score += boost
         scored.append((score, cid))
     scored.sort(key=lambda sc: (-sc[0], sc[1]))
     # A widened passage can swallow later hits of its article (a chunk is about 520

@@ -412,5 +412,7 @@ def test_headings_and_datelines_name_no_one(sentence: str, found: list[str]) -> 
         ("Jean-Claude Van Damme drank Coca-Cola.", ["Jean-Claude Van Damme", "Coca-Cola"]),
     ],
 )
-def test_names_with_and_ampersands_numbers_and_weekdays(sentence: str, found: list[str]) -> None:
+def test_names_with_ampersands_institutions_describers_and_weekdays(
+    sentence: str, found: list[str]
+) -> None:
     assert [c.text for c in candidates(sentence, NAME)] == found
