@@ -96,15 +96,22 @@ _OPENING = re.compile(r"[\s\"“‘'(]*")
 
 # "German-born", "Chinese-owned", "Kremlin-backed": words that describe a name, not part of it.
 _DESCRIBED = re.compile(r"[A-Z][\w'’.]*-[a-z]+")
+_INITIALS = re.compile(r"(?:^|\s)(?:[A-Z]\.)+[A-Z]$")
+# "I'm", "We're", "Don't": contractions name no one.
+_CONTRACTION = re.compile(r"[A-Z][a-z]*['’](?:m|re|ve|ll|d|t)")
 
 
 def names(sentence: str) -> list[Candidate]:
     out = []
     for m in NAME_RE.finditer(sentence):
-        text, start = _strip_leading(m.group(0).rstrip(".,'’"), m.start())
+        whole = m.group(0).rstrip(".,'’")
+        if _INITIALS.search(whole) and m.group(0)[len(whole) :].startswith("."):
+            whole += "."  # "U.S." keeps its last dot; a sentence's full stop is dropped
+        text, start = _strip_leading(whole, m.start())
         text = re.sub(r"['’]s$", "", text)
         if _OPENING.fullmatch(sentence[: m.start()]):
-            if _SHOUTED.fullmatch(text) or _DATELINE.match(sentence, start):
+            # (The whole run: "The U.S. FDA said" is no heading.)
+            if _SHOUTED.fullmatch(whole) or _DATELINE.match(sentence, start):
                 continue
             first, _, rest = text.partition(" ")
             if first in _OPENERS:
@@ -112,7 +119,7 @@ def names(sentence: str) -> list[Candidate]:
         first, _, rest = text.partition(" ")
         if _DESCRIBED.fullmatch(first):
             text, start = rest, start + len(first) + 1
-        if len(text) < 2 or text in _NOT_NAMES:
+        if len(text) < 2 or text in _NOT_NAMES or _CONTRACTION.fullmatch(text):
             continue
         out.append(Candidate(text, start, start + len(text)))
     return out

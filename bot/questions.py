@@ -82,8 +82,8 @@ _ATTITUDE_QUESTION = re.compile(
 )
 _ATTITUDE_STATED = re.compile(
     r"\b(think|thinks|thought|believ\w*|feel|feels|felt|opinion\w*|prefer\w*|probabl\w*"
-    r"|likely|unlikely|expect\w*|hope\w*|fear\w*|worr\w*|consider\w*|view\w*|convinced"
-    r"|doubt\w*|suspect\w*|confident|skeptical|sceptical)\b",
+    r"|likely|unlikely|expect\w*|hope\w*|fear\w*|worr\w*|consider(?:s|ed|ing)?|views?|viewed"
+    r"|convinced|doubt\w*|suspect\w*|confident|skeptical|sceptical)\b",
     re.I,
 )
 

@@ -14,6 +14,7 @@ from bot.answer import (
     resolve_follow_up,
     says_verb_of,
     sentences_of,
+    unscored_ranks,
     vote,
 )
 from bot.extract import candidates, fuller_name, in_question, is_fuller
@@ -178,6 +179,10 @@ def test_sentences_that_state_a_view() -> None:
     assert states_attitude("She believed the ruling was wrong.")
     assert states_attitude("A deal is unlikely this year, he said.")
     assert not states_attitude("The talks failed on Tuesday, he said.")
+    # Nouns that share a stem with a view state none.
+    assert not states_attitude("He found no improper considerations, he said.")
+    assert not states_attitude("The show drew 10 million viewers.")
+    assert states_attitude("He considered the ruling wrong.")
 
 
 def test_whose_view_is_asked_for() -> None:
@@ -230,6 +235,19 @@ def test_passages_are_reranked_by_their_best_sentence() -> None:
     # Passages past the scored ones move up on their best sentence's score from stored vectors.
     evidence = [sentence(0, 0.5), sentence(1, 0.4)]
     assert [h.chunk for h in rerank(hits, evidence, {3: 0.6, 4: 0.47})] == [3, 0, 4, 1, 2]
+
+
+def test_a_passage_whose_sentences_lost_to_others_keeps_its_own_score() -> None:
+    hits = [_hit(n) for n in range(5)]
+    evidence = [
+        Evidence("s", hits[r], 1, "p", r, cosine=c, overlap=c) for r, c in ((1, 0.5), (3, 0.4))
+    ]
+    # Passage 0 (first by fusion) had no sentence among the scored few: it is ranked by its
+    # best stored sentence, not sent below passages 1 and 3.
+    unscored = unscored_ranks(evidence, len(hits))
+    assert unscored == [0, 2, 4]
+    more = dict(zip(unscored, [0.46, 0.1, 0.1], strict=True))
+    assert [h.chunk for h in rerank(hits, evidence, more)] == [1, 0, 3, 2, 4]
 
 
 def test_only_the_matched_chunk_of_a_widened_passage_is_scored() -> None:
@@ -383,10 +401,17 @@ def test_participles_opening_a_sentence_name_no_one() -> None:
         ("LATEST UPDATES WEDNESDAY: Rain soaked the Bay Area.", ["Rain", "Bay Area"]),
         ("WASHINGTON — The U.S. FDA approved it.", ["U.S. FDA"]),
         ("NATO said so.", ["NATO"]),
+        ("The U.S. FDA approved it.", ["U.S. FDA"]),
     ],
 )
 def test_headings_and_datelines_name_no_one(sentence: str, found: list[str]) -> None:
     assert [c.text for c in candidates(sentence, NAME)] == found
+
+
+def test_contractions_name_no_one() -> None:
+    sentence = "I'm going to be the oldest person ever on the cover, Martha Stewart said."
+    assert [c.text for c in candidates(sentence, NAME)] == ["Martha Stewart"]
+    assert [c.text for c in candidates("We’re here, O'Brien said.", NAME)] == ["O'Brien"]
 
 
 @pytest.mark.parametrize(
@@ -410,6 +435,7 @@ def test_headings_and_datelines_name_no_one(sentence: str, found: list[str]) -> 
         ("The Chinese-owned app TikTok, the German-born pope", ["TikTok"]),
         ("The German-born Pope Benedict died.", ["Pope Benedict"]),
         ("Jean-Claude Van Damme drank Coca-Cola.", ["Jean-Claude Van Damme", "Coca-Cola"]),
+        ("He flew to the U.S. on Monday. Then to the U.S.", ["U.S.", "U.S."]),
     ],
 )
 def test_names_with_ampersands_institutions_describers_and_weekdays(
