@@ -655,6 +655,19 @@ def _abstain(
     return Answer(question, text, True, (), _passages(hits), timings, resolved)
 
 
+def search_query(
+    ctx: AnswerContext, question: str, today: date, text: str | None = None
+) -> SearchQuery:
+    """What is searched for `question` asked on `today`: its words (or `text`, a follow-up with
+    its borrowed context), its time window, the outlets it names, and the week before today."""
+    return SearchQuery(
+        text=text or question,
+        window=dates.resolve(question, today),
+        sources=named_sources(question, ctx.sources),
+        recent=dates.recent(today),
+    )
+
+
 def answer_question(
     ctx: AnswerContext,
     question: str,
@@ -665,13 +678,7 @@ def answer_question(
     """Answer `question` from the index, citing the paragraphs that say so, or abstain."""
     started = time.perf_counter()
     resolved = resolve_follow_up(question.strip(), history)
-    today = as_of or date.today()
-    query = SearchQuery(
-        text=resolved,
-        window=dates.resolve(question, today),
-        sources=named_sources(question, ctx.sources),
-        recent=dates.recent(today),
-    )
+    query = search_query(ctx, question, as_of or date.today(), text=resolved)
     k = ctx.settings.top_k
     pool = max(k, RERANK_PASSAGES)
     chars = ctx.settings.passage_chars

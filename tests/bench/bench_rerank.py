@@ -1,0 +1,115 @@
+"""How far reranking can go: where the first retrieval stage puts the answer-bearing passages.
+
+    .venv/bin/python tests/bench/bench_rerank.py     # RealTimeQA dev over the full corpus
+    .venv/bin/python tests/bench/bench_rerank.py --small   # dev_small (with the QuAIL articles)
+
+For every question whose answer is in the corpus, searches as answering does (same query, date
+window and outlets) for a pool of --pool fused passages, then reranks them as answering does.
+Prints the share of questions with a hit (a passage whose first 2,000 characters hold the gold
+answer, the `newsbot eval` rule) within the first 1, 10, 20 and --pool fused passages: no
+reranking of the top 20 can do better than the fused top 20 holds. Then Hits@1 and Hits@10
+after the rerank, to compare. Uses the index `newsbot eval` built for the same corpus (run
+`make eval` or `make eval-small` first; this script builds nothing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from bot.answer import (  # noqa: E402
+    EVIDENCE_PASSAGES,
+    RERANK_PASSAGES,
+    AnswerContext,
+    best_sentence_scores,
+    rerank,
+    score_sentences,
+    search_query,
+    unscored_ranks,
+)
+from bot.config import Settings  # noqa: E402
+from bot.eval_data import read_questions  # noqa: E402
+from bot.evaluate import eval_data_dir, is_hit  # noqa: E402
+from index.embedder import SentenceTransformerEmbedder  # noqa: E402
+from index.search import search  # noqa: E402
+from index.store import open_index  # noqa: E402
+
+EVAL = ROOT.parent / "shared" / "eval"
+FULL = (
+    EVAL / "rtqa2023" / "questions_dev.jsonl",
+    (EVAL / "rtqa2023" / "corpus.jsonl.gz",),
+)
+SMALL = (
+    EVAL / "rtqa2023" / "questions_dev_small.jsonl",
+    (EVAL / "quail_news" / "articles.jsonl", EVAL / "rtqa2023" / "corpus_dev_small.jsonl.gz"),
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", action="store_true", help="dev_small instead of full dev")
+    parser.add_argument("--pool", type=int, default=40, help="fused passages searched")
+    args = parser.parse_args()
+    questions_file, corpus = SMALL if args.small else FULL
+    settings = Settings()
+    data_dir = eval_data_dir(settings, corpus)
+    if not (data_dir / "CURRENT").exists():
+        sys.exit(f"No evaluation index in {data_dir}: run `make eval` (or eval-small) first.")
+    embedder = SentenceTransformerEmbedder(settings.embedding_model)
+    ctx = AnswerContext(open_index(data_dir), embedder, settings)
+    gold = {
+        json.loads(line)["question_id"]
+        for line in questions_file.open()
+        if json.loads(line).get("gold_doc_ids")
+    }
+    depths = (1, 10, 20, args.pool)
+    fused_hits = dict.fromkeys(depths, 0)
+    reranked = {1: 0, 10: 0}
+    started = time.perf_counter()
+    asked = 0
+    for q in read_questions(questions_file, "question_date"):
+        if q.id not in gold or q.as_of is None:
+            continue
+        asked += 1
+        query = search_query(ctx, q.question, q.as_of)
+        chars = settings.passage_chars
+        pool = search(ctx.index, embedder, query, k=args.pool, passage_chars=chars).hits
+        flags = [is_hit(h.text, q.gold) for h in pool]
+        for depth in depths:
+            fused_hits[depth] += any(flags[:depth])
+        # As answering searches: the passages it reranks (a deeper search merges more chunks
+        # into the first passages, which changes their evidence).
+        k = max(settings.top_k, RERANK_PASSAGES)
+        result = search(ctx.index, embedder, query, k=k, passage_chars=chars)
+        hits = result.hits
+        evidence = score_sentences(ctx, q.question, result.query_vector, hits)
+        unscored = unscored_ranks(evidence, min(len(hits), RERANK_PASSAGES))
+        tail = best_sentence_scores(
+            ctx, q.question, result.query_vector, [hits[r] for r in unscored]
+        )
+        more = {r: b for r, b in zip(unscored, tail, strict=True) if b is not None}
+        order = [is_hit(h.text, q.gold) for h in rerank(hits, evidence, more)]
+        for depth in reranked:
+            reranked[depth] += any(order[:depth])
+    seconds = time.perf_counter() - started
+    print(
+        f"{asked} questions with the answer in the corpus ({questions_file.name}), {seconds:.0f} s"
+    )
+    for depth in depths:
+        print(f"  a hit in the fused top {depth:>3}: {fused_hits[depth] / asked:.3f}")
+    print(
+        f"  reranked (top {EVIDENCE_PASSAGES} by scored sentences, to {RERANK_PASSAGES} by stored"
+        " vectors):"
+    )
+    for depth, count in reranked.items():
+        print(f"    Hits@{depth}: {count / asked:.3f} ({count})")
+
+
+if __name__ == "__main__":
+    main()
