@@ -447,6 +447,11 @@ def _typed_candidates(sentence: str, answer_type: str, subtype: str | None) -> l
 HEAD_REACH = 2  # words before a name in which the question's kind word may stand
 
 
+def kind_words(question: str, answer_type: str) -> list[str]:
+    """The question's words for the kind of name it asks for ("which news organization")."""
+    return head_words(question) if answer_type in (PERSON_OR_GROUP, NAME) else []
+
+
 def _named_as(before: str, head: Sequence[str]) -> bool:
     """Does the kind the question asks for come right before a name ("golfer Jon Rahm")?"""
     words = [normalise(w)[:5] for w in before.split()[-HEAD_REACH:]]
@@ -470,7 +475,7 @@ def vote(
     surface: dict[str, str] = {}
     best = evidence[0].score if evidence else 0.0
     terms = {normalise(t) for t in query_terms(question)}
-    head = head_words(question) if answer_type in (PERSON_OR_GROUP, NAME) else []
+    head = kind_words(question, answer_type)
     for e in evidence[:top]:
         if e.score < best * 0.75:
             break
@@ -478,7 +483,7 @@ def vote(
         for found in _typed_candidates(e.text, answer_type, subtype):
             cand = extend_with(e.text, found, terms) if answer_type == NUMBER else found
             key = normalise(cand.text)
-            if not key or key in seen_here or in_question(cand.text, question):
+            if not key or key in seen_here or in_question(cand.text, question, head):
                 continue
             seen_here.add(key)
             # Earlier mentions in a sentence are usually its subject; a number that counts
@@ -556,13 +561,16 @@ def subject(question: str, sentence: str) -> str | None:
 
 def _all_names(question: str, answer_type: str, sentence: str) -> list[str]:
     """For plural questions ("which countries"): a coordinated list of names, else every name."""
-    lists = [[n for n in names if not in_question(n, question)] for names in name_lists(sentence)]
+    head = kind_words(question, answer_type)
+    lists = [
+        [n for n in names if not in_question(n, question, head)] for names in name_lists(sentence)
+    ]
     lists = [names for names in lists if len(names) > 1]
     if lists:
         return max(lists, key=len)
     out: list[str] = []
     for cand in candidates(sentence, answer_type):
-        if not in_question(cand.text, question) and cand.text not in out:
+        if not in_question(cand.text, question, head) and cand.text not in out:
             out.append(cand.text)
     return out
 
@@ -745,7 +753,8 @@ def answer_question(
         article = cache(partial(ctx.index.paragraphs, first.hit.article_id))
         named = not kind.plural  # the line is one name, which may have a fuller form
         if kind.plural:
-            line = _join_names(_all_names(resolved, kind.answer_type, chosen.support[0].text))
+            found = _all_names(resolved, kind.answer_type, chosen.support[0].text)
+            line = _join_names(found or [line])
         if kind.answer_type == PERSON_OR_GROUP:
             for e in chosen.support:
                 phrase = relation(question, e.text)

@@ -86,12 +86,15 @@ def _strip_leading(span: str, start: int) -> tuple[str, int]:
 
 
 # A sentence opening with words in capitals is a heading or a dateline ("LATEST UPDATES
-# WEDNESDAY:", "SAN FRANCISCO —", "WASHINGTON —"), not a name; "NATO said" and "the U.S. FDA"
-# are names.
+# WEDNESDAY:", "SAN FRANCISCO —", "BLACK ROCK CITY, Nev. −", "BOSTON (AP) —"), not a name;
+# "NATO said" and "the U.S. FDA" are names.
 _CAPS = r"[A-Z][A-Z'’.&-]+"
 _SHOUTED = re.compile(rf"{_CAPS}(?:\s+{_CAPS})+")
-_DATELINE = re.compile(rf"{_CAPS}(?:\s+{_CAPS})*\s*[—–]")
 _OPENING = re.compile(r"[\s\"“‘'(]*")
+_DATELINE = re.compile(
+    rf"{_OPENING.pattern}{_CAPS}(?:\s+{_CAPS})*(?:,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?"
+    r"(?:\s*\([A-Z][\w ]*\))?\s*(?:[—–−]|-(?=\s))\s*"
+)
 
 
 # "German-born", "Chinese-owned", "Kremlin-backed": words that describe a name, not part of it.
@@ -103,15 +106,17 @@ _CONTRACTION = re.compile(r"[A-Z][a-z]*['’](?:m|re|ve|ll|d|t)")
 
 def names(sentence: str) -> list[Candidate]:
     out = []
-    for m in NAME_RE.finditer(sentence):
+    dateline = _DATELINE.match(sentence)
+    body = dateline.end() if dateline else 0  # where the sentence itself starts
+    for m in NAME_RE.finditer(sentence, body):
         whole = m.group(0).rstrip(".,'’")
         if _INITIALS.search(whole) and m.group(0)[len(whole) :].startswith("."):
             whole += "."  # "U.S." keeps its last dot; a sentence's full stop is dropped
         text, start = _strip_leading(whole, m.start())
         text = re.sub(r"['’]s$", "", text)
-        if _OPENING.fullmatch(sentence[: m.start()]):
+        if _OPENING.fullmatch(sentence[body : m.start()]):
             # (The whole run: "The U.S. FDA said" is no heading.)
-            if _SHOUTED.fullmatch(whole) or _DATELINE.match(sentence, start):
+            if _SHOUTED.fullmatch(whole):
                 continue
             first, _, rest = text.partition(" ")
             if first in _OPENERS:
@@ -196,16 +201,21 @@ def normalise(text: str) -> str:
 
 
 _INITIAL_DOT = re.compile(r"\b([A-Za-z])\.")
+_TITLE_WORDS = frozenset(t.lower() for t in TITLES | {"Former"})
 
 
-def in_question(candidate: str, question: str) -> bool:
-    """A candidate the question already names is no answer ("Who warned Russia?" -> not Russia)."""
+def in_question(candidate: str, question: str, kind: Iterable[str] = ()) -> bool:
+    """A candidate the question already names is no answer ("Who warned Russia?" -> not Russia).
+
+    Words of the `kind` asked for do not count: "Fox News" answers "which news organization"."""
     # "US" is the question's "U.S.": initials lose their dots before comparing.
     cand = normalise(_INITIAL_DOT.sub(r"\1", candidate))
     q = " " + normalise(_INITIAL_DOT.sub(r"\1", question)) + " "
     if f" {cand} " in q:
         return True
-    words = [w for w in cand.split() if len(w) > 3]
+    # "President Donald Trump" is the question's "Donald Trump".
+    skip = _TITLE_WORDS | {k[:5] for k in kind}
+    words = [w for w in cand.split() if len(w) > 3 and w not in skip and w[:5] not in skip]
     return bool(words) and all(f" {w} " in q for w in words)
 
 

@@ -53,13 +53,29 @@ _FOLLOW_UP = re.compile(
 )
 
 
-_PLURAL_HEAD = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(\w+s)\b", re.I)
+_PLURAL_HEAD = re.compile(r"\b(?:which|what)\s+(\w+)(?:\s+(\w+))?", re.I)
+_COUNTING = frozenset("two three four five six both several".split())
 # Words that end in "s" without asking for several: "which home goods chain", "what sports
-# league", "which news outlet", "which gas station".
+# league", "which news outlet", "which gas station"; and the verbs of "which country was",
+# "what state does", "which team has".
 _NOT_PLURAL = frozenset(
     "news goods gas sports arms sales savings earnings series species means politics economics"
-    " physics headquarters olympics".split()
+    " physics headquarters olympics was has does is its this his as us".split()
 )
+
+
+def asks_for_several(question: str) -> bool:
+    """ "Which countries", "which two teams", "what US states": a plural kind word (first or
+    second after "which"/"what"), not an "s" ending of another kind ("which country was")."""
+    m = _PLURAL_HEAD.search(question)
+    if m is None:
+        return False
+    for word in (w.lower() for w in m.groups() if w):
+        if word in _COUNTING:
+            return True
+        if word.endswith("s") and not word.endswith(("ss", "us", "is")) and word not in _NOT_PLURAL:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -163,9 +179,7 @@ def classify(question: str) -> QuestionKind:
 
 def _classify(question: str) -> QuestionKind:
     relation = bool(_RELATION.search(question))
-    head = _PLURAL_HEAD.search(question)
-    word = head.group(1).lower() if head else ""
-    plural = bool(word) and not word.endswith(("ss", "us", "is")) and word not in _NOT_PLURAL
+    plural = asks_for_several(question)
     attitude = bool(_ATTITUDE_QUESTION.search(question))
     # A question word opening the asking sentence decides ("What will they do when they
     # meet?" is not a "when"); elsewhere a "who" or "which" may be a relative pronoun.
