@@ -408,6 +408,18 @@ def rerank(
     return head + [h for r, h in enumerate(hits) if r not in best]
 
 
+def rerank_passages(
+    ctx: AnswerContext, question: str, query_vector: np.ndarray, hits: Sequence[Hit]
+) -> tuple[list[Hit], list[Evidence]]:
+    """The passages reranked by their best sentence (the first RERANK_PASSAGES of them), and
+    the scored sentences, best first."""
+    evidence = score_sentences(ctx, question, query_vector, hits) if hits else []
+    unscored = unscored_ranks(evidence, min(len(hits), RERANK_PASSAGES))
+    tail = best_sentence_scores(ctx, question, query_vector, [hits[r] for r in unscored])
+    more = {r: b for r, b in zip(unscored, tail, strict=True) if b is not None}
+    return rerank(hits, evidence, more), evidence
+
+
 @dataclass(frozen=True)
 class Choice:
     text: str
@@ -448,8 +460,11 @@ HEAD_REACH = 2  # words before a name in which the question's kind word may stan
 
 
 def kind_words(question: str, answer_type: str) -> list[str]:
-    """The question's words for the kind of name it asks for ("which news organization")."""
-    return head_words(question) if answer_type in (PERSON_OR_GROUP, NAME) else []
+    """The question's words for the kind of name it asks for ("which news organization"); not
+    a name of its own ("which Apple executive": "executive")."""
+    if answer_type not in (PERSON_OR_GROUP, NAME):
+        return []
+    return [w for w in head_words(question) if re.search(rf"\b{re.escape(w)}\b", question)]
 
 
 def _named_as(before: str, head: Sequence[str]) -> bool:
@@ -704,11 +719,8 @@ def answer_question(
         vector = alone.query_vector + result.query_vector
         result = replace(result, query_vector=vector / np.linalg.norm(vector))
     t = time.perf_counter()
-    evidence = score_sentences(ctx, resolved, result.query_vector, hits) if hits else []
-    unscored = unscored_ranks(evidence, min(len(hits), RERANK_PASSAGES))
-    tail = best_sentence_scores(ctx, resolved, result.query_vector, [hits[r] for r in unscored])
-    more = {r: b for r, b in zip(unscored, tail, strict=True) if b is not None}
-    hits = rerank(hits, evidence, more)[:k]
+    ranked, evidence = rerank_passages(ctx, resolved, result.query_vector, hits)
+    hits = ranked[:k]
     timings["sentences"] = (time.perf_counter() - t) * 1000
     if not evidence or evidence[0].score < ABSTAIN_BELOW:
         timings["total"] = (time.perf_counter() - started) * 1000

@@ -68,6 +68,8 @@ class Candidate:
     end: int
 
 
+# "I'm", "We're", "Don't": contractions name no one.
+_CONTRACTION = re.compile(r"[A-Z][a-z]*['’](?:m|re|ve|ll|d|t)")
 # Words of _NOT_NAMES that do open some names: "New York", "Saturday Night Live".
 _OPENS_NAME = re.compile(rf"New |{_WEEKDAY} Night [A-Z]")
 
@@ -77,7 +79,7 @@ def _strip_leading(span: str, start: int) -> tuple[str, int]:
     i = 0
     while (
         i < len(words)
-        and words[i].strip("'’\".,") in _NOT_NAMES
+        and (words[i].strip("'’\".,") in _NOT_NAMES or _CONTRACTION.fullmatch(words[i]))
         and not (i + 1 < len(words) and _OPENS_NAME.match(" ".join(words[i : i + 3])))
     ):
         start += len(words[i]) + 1
@@ -91,23 +93,34 @@ def _strip_leading(span: str, start: int) -> tuple[str, int]:
 _CAPS = r"[A-Z][A-Z'’.&-]+"
 _SHOUTED = re.compile(rf"{_CAPS}(?:\s+{_CAPS})+")
 _OPENING = re.compile(r"[\s\"“‘'(]*")
-_DATELINE = re.compile(
-    rf"{_OPENING.pattern}{_CAPS}(?:\s+{_CAPS})*(?:,\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?"
-    r"(?:\s*\([A-Z][\w ]*\))?\s*(?:[—–−]|-(?=\s))\s*"
+_DATELINE = re.compile(rf"{_OPENING.pattern}{_CAPS}(?:\s+{_CAPS})*\s*[—–]\s*")
+# A city in capitals with its state ("Nev.") or a wire agency, or a minus or spaced hyphen
+# after it; of five capitals or more, so that "NATO - the alliance" stays a name.
+_CITY_DATELINE = re.compile(
+    rf"{_OPENING.pattern}(?P<city>{_CAPS}(?:\s+{_CAPS})*)(?:,\s+[A-Z][a-z]{{1,4}}\.)?"
+    r"(?:\s*\((?:AP|Reuters|AFP|UPI|CNN)\))?\s*(?:[—–−]|-(?=\s))\s*"
 )
+CITY_CAPITALS = 5
+
+
+def _sentence_start(sentence: str) -> int:
+    """Where the sentence starts after a dateline ("WASHINGTON —", "BOSTON (AP) —"), or 0."""
+    if m := _DATELINE.match(sentence):
+        return m.end()
+    m = _CITY_DATELINE.match(sentence)
+    if m and sum(c.isupper() for c in m.group("city")) >= CITY_CAPITALS:
+        return m.end()
+    return 0
 
 
 # "German-born", "Chinese-owned", "Kremlin-backed": words that describe a name, not part of it.
 _DESCRIBED = re.compile(r"[A-Z][\w'’.]*-[a-z]+")
 _INITIALS = re.compile(r"(?:^|\s)(?:[A-Z]\.)+[A-Z]$")
-# "I'm", "We're", "Don't": contractions name no one.
-_CONTRACTION = re.compile(r"[A-Z][a-z]*['’](?:m|re|ve|ll|d|t)")
 
 
 def names(sentence: str) -> list[Candidate]:
     out = []
-    dateline = _DATELINE.match(sentence)
-    body = dateline.end() if dateline else 0  # where the sentence itself starts
+    body = _sentence_start(sentence)
     for m in NAME_RE.finditer(sentence, body):
         whole = m.group(0).rstrip(".,'’")
         if _INITIALS.search(whole) and m.group(0)[len(whole) :].startswith("."):
@@ -201,7 +214,7 @@ def normalise(text: str) -> str:
 
 
 _INITIAL_DOT = re.compile(r"\b([A-Za-z])\.")
-_TITLE_WORDS = frozenset(t.lower() for t in TITLES | {"Former"})
+_TITLED = TITLES | {"Former"}
 
 
 def in_question(candidate: str, question: str, kind: Iterable[str] = ()) -> bool:
@@ -213,10 +226,18 @@ def in_question(candidate: str, question: str, kind: Iterable[str] = ()) -> bool
     q = " " + normalise(_INITIAL_DOT.sub(r"\1", question)) + " "
     if f" {cand} " in q:
         return True
-    # "President Donald Trump" is the question's "Donald Trump".
-    skip = _TITLE_WORDS | {k[:5] for k in kind}
-    words = [w for w in cand.split() if len(w) > 3 and w not in skip and w[:5] not in skip]
-    return bool(words) and all(f" {w} " in q for w in words)
+    # "President Donald Trump" is the question's "Donald Trump" (but "General Electric" is not
+    # the question's "electric").
+    words = candidate.split()
+    titled = 0
+    while titled < len(words) - 1 and words[titled] in _TITLED:
+        titled += 1
+    rest = " ".join(words[titled:])
+    if titled and re.search(rf"\b{re.escape(rest)}\b", question):
+        return True
+    skip = {k[:5] for k in kind}
+    long_words = [w for w in cand.split() if len(w) > 3 and w[:5] not in skip]
+    return bool(long_words) and all(f" {w} " in q for w in long_words)
 
 
 def extend_with(sentence: str, cand: Candidate, terms: set[str], limit: int = 3) -> Candidate:

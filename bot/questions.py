@@ -53,14 +53,15 @@ _FOLLOW_UP = re.compile(
 )
 
 
-_PLURAL_HEAD = re.compile(r"\b(?:which|what)\s+(\w+)(?:\s+(\w+))?", re.I)
+# (Not a word of a compound: "what three-letter acronym".)
+_PLURAL_HEAD = re.compile(r"\b(?:which|what)\s+([\w.]+)(?![\w-])(?:\s+(\w+)(?![\w-]))?", re.I)
 _COUNTING = frozenset("two three four five six both several".split())
 # Words that end in "s" without asking for several: "which home goods chain", "what sports
 # league", "which news outlet", "which gas station"; and the verbs of "which country was",
 # "what state does", "which team has".
 _NOT_PLURAL = frozenset(
     "news goods gas sports arms sales savings earnings series species means politics economics"
-    " physics headquarters olympics was has does is its this his as us".split()
+    " physics headquarters olympics was has does its as".split()
 )
 
 

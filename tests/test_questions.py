@@ -9,6 +9,7 @@ import pytest
 from bot.answer import (
     Evidence,
     Turn,
+    kind_words,
     mentions_verb,
     rerank,
     resolve_follow_up,
@@ -112,6 +113,8 @@ def test_relation_questions_are_recognised() -> None:
         ("What countries has he visited?", True),
         ("Which two US presidents died on July 4?", True),
         ("What US states ban it?", True),
+        ("What U.S. states ban it?", True),
+        ("What three-letter acronym did they use?", False),
     ],
 )
 def test_plural_questions_ask_for_several_names(question: str, plural: bool) -> None:
@@ -140,7 +143,13 @@ def test_candidates_by_type() -> None:
     assert not in_question("Bagram", "Which base did US troops vacate?")
     # A title the question leaves out does not make a new name.
     assert in_question("President Donald Trump", "Which channel hosted Donald Trump?")
+    assert in_question("Former President Donald Trump", "Which channel hosted Donald Trump?")
     assert not in_question("President Joe Biden", "Which channel hosted Donald Trump?")
+    assert not in_question("General Electric", "Which company will build the electric grid?")
+    # The kind the question asks for is no name of it; a name in that place is.
+    question = "Which Apple executive announced it?"
+    assert kind_words(question, NAME) == ["executive"]
+    assert in_question("Apple Inc.", question, kind_words(question, NAME))
 
 
 def test_outlet_restriction() -> None:
@@ -416,6 +425,8 @@ def test_participles_opening_a_sentence_name_no_one() -> None:
         ("BLACK ROCK CITY, Nev. − Burning Man goers were stuck.", ["Burning Man"]),
         ("WASHINGTON - House Speaker Kevin McCarthy said so.", ["House Speaker Kevin McCarthy"]),
         ("BOSTON (AP) — The Boston Bruins set the record.", ["Boston Bruins"]),
+        ("NATO - the alliance met.", ["NATO"]),
+        ("IBM - Red Hat deal closed.", ["IBM", "Red Hat"]),
         ("NATO said so.", ["NATO"]),
         ("The U.S. FDA approved it.", ["U.S. FDA"]),
     ],
@@ -428,6 +439,7 @@ def test_contractions_name_no_one() -> None:
     sentence = "I'm going to be the oldest person ever on the cover, Martha Stewart said."
     assert [c.text for c in candidates(sentence, NAME)] == ["Martha Stewart"]
     assert [c.text for c in candidates("We’re here, O'Brien said.", NAME)] == ["O'Brien"]
+    assert [c.text for c in candidates("I'm Tom Hanks, he said.", NAME)] == ["Tom Hanks"]
 
 
 @pytest.mark.parametrize(

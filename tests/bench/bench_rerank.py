@@ -15,7 +15,6 @@ after the rerank, to compare. Uses the index `newsbot eval` built for the same c
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -24,14 +23,10 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bot.answer import (  # noqa: E402
-    EVIDENCE_PASSAGES,
     RERANK_PASSAGES,
     AnswerContext,
-    best_sentence_scores,
-    rerank,
-    score_sentences,
+    rerank_passages,
     search_query,
-    unscored_ranks,
 )
 from bot.config import Settings  # noqa: E402
 from bot.eval_data import read_questions  # noqa: E402
@@ -63,18 +58,13 @@ def main() -> None:
         sys.exit(f"No evaluation index in {data_dir}: run `make eval` (or eval-small) first.")
     embedder = SentenceTransformerEmbedder(settings.embedding_model)
     ctx = AnswerContext(open_index(data_dir), embedder, settings)
-    gold = {
-        json.loads(line)["question_id"]
-        for line in questions_file.open()
-        if json.loads(line).get("gold_doc_ids")
-    }
     depths = (1, 10, 20, args.pool)
     fused_hits = dict.fromkeys(depths, 0)
     reranked = {1: 0, 10: 0}
     started = time.perf_counter()
     asked = 0
     for q in read_questions(questions_file, "question_date"):
-        if q.id not in gold or q.as_of is None:
+        if not q.gold_in_corpus or q.as_of is None:
             continue
         asked += 1
         query = search_query(ctx, q.question, q.as_of)
@@ -88,25 +78,19 @@ def main() -> None:
         k = max(settings.top_k, RERANK_PASSAGES)
         result = search(ctx.index, embedder, query, k=k, passage_chars=chars)
         hits = result.hits
-        evidence = score_sentences(ctx, q.question, result.query_vector, hits)
-        unscored = unscored_ranks(evidence, min(len(hits), RERANK_PASSAGES))
-        tail = best_sentence_scores(
-            ctx, q.question, result.query_vector, [hits[r] for r in unscored]
-        )
-        more = {r: b for r, b in zip(unscored, tail, strict=True) if b is not None}
-        order = [is_hit(h.text, q.gold) for h in rerank(hits, evidence, more)]
+        ranked, _ = rerank_passages(ctx, q.question, result.query_vector, hits)
+        order = [is_hit(h.text, q.gold) for h in ranked]
         for depth in reranked:
             reranked[depth] += any(order[:depth])
     seconds = time.perf_counter() - started
+    if not asked:
+        sys.exit(f"No question in {questions_file} has its answer in the corpus and a date.")
     print(
         f"{asked} questions with the answer in the corpus ({questions_file.name}), {seconds:.0f} s"
     )
     for depth in depths:
         print(f"  a hit in the fused top {depth:>3}: {fused_hits[depth] / asked:.3f}")
-    print(
-        f"  reranked (top {EVIDENCE_PASSAGES} by scored sentences, to {RERANK_PASSAGES} by stored"
-        " vectors):"
-    )
+    print(f"  after answering's rerank (of the first {RERANK_PASSAGES} passages):")
     for depth, count in reranked.items():
         print(f"    Hits@{depth}: {count / asked:.3f} ({count})")
 
