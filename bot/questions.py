@@ -57,26 +57,52 @@ _FOLLOW_UP = re.compile(
 _PLURAL_HEAD = re.compile(r"\b(?:which|what)\s+([\w.]+)(?![\w-])(?:\s+(\w+)(?![\w-]))?", re.I)
 _COUNTING = frozenset("two three four five six both several".split())
 # Words that end in "s" without asking for several: "which home goods chain", "what sports
-# league", "which news outlet", "which gas station"; and the verbs of "which country was",
-# "what state does", "which team has".
+# league", "which news outlet", "which gas station", "which awards show".
 _NOT_PLURAL = frozenset(
     "news goods gas sports arms sales savings earnings series species means politics economics"
-    " physics headquarters olympics was has does its as".split()
+    " physics headquarters olympics communications awards its as".split()
 )
+_AUXILIARY = frozenset("do does did is are was were has have had will would can could may".split())
+# A first word that describes the second ("which European countries", "what significant
+# changes", "which other teams"); after a noun ("which country ranks", "which fruit holds") or
+# an adverb the second word is a verb.
+_DESCRIBING = re.compile(
+    r"[A-Z].*|.*(?:al|ic|ous|ive|ful|ant|ent|ar|ian|ese|ish)|other|new|top|tech"
+)
+
+
+def _plural(word: str) -> bool:
+    return (
+        word.endswith("s")
+        and not word.endswith(("ss", "us", "is"))
+        and word.lower() not in _NOT_PLURAL | _AUXILIARY
+    )
 
 
 def asks_for_several(question: str) -> bool:
     """ "Which countries", "which two teams", "what US states": a plural kind word (first or
-    second after "which"/"what"), not an "s" ending of another kind ("which country was")."""
-    m = _PLURAL_HEAD.search(question)
+    second after "which"/"what"), not a verb's "s" ("which country was", "which fruit holds"),
+    a decade ("which classic 1970s tune") or a name ("what inspired Thomas")."""
+    # ", which represents ...": a relative clause, not the question's kind.
+    m = next(
+        (m for m in _PLURAL_HEAD.finditer(question) if question[: m.start()][-2:] != ", "), None
+    )
     if m is None:
         return False
-    for word in (w.lower() for w in m.groups() if w):
-        if word in _COUNTING:
-            return True
-        if word.endswith("s") and not word.endswith(("ss", "us", "is")) and word not in _NOT_PLURAL:
-            return True
-    return False
+    first, second = m.group(1), m.group(2)
+    if first.lower() in _COUNTING:
+        return True
+    if first.lower() in _AUXILIARY:  # "what do officials say": not the kind asked for
+        return False
+    if _plural(first) and not first[0].isdigit():
+        return True
+    return (
+        second is not None
+        and second.isalpha()
+        and second.islower()
+        and _plural(second)
+        and bool(_DESCRIBING.fullmatch(first))
+    )
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,13 @@ def test_relation_questions_are_recognised() -> None:
         ("What US states ban it?", True),
         ("What U.S. states ban it?", True),
         ("What three-letter acronym did they use?", False),
+        ("Which fruit holds the top spot on the list?", False),
+        ("Which classic 1970s tune did he copy?", False),
+        ("What do officials say the objects were?", False),
+        ("The guild, which represents writers, struck. Which studio gave in?", False),
+        ("What significant changes are expected?", True),
+        ("Which European countries joined?", True),
+        ("Which islands were at the centre of the row?", True),
     ],
 )
 def test_plural_questions_ask_for_several_names(question: str, plural: bool) -> None:
