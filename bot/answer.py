@@ -26,6 +26,7 @@ from bot.extract import (
 )
 from bot.places import is_place, place_in
 from bot.questions import (
+    AUXILIARIES,
     NAME,
     NUMBER,
     OTHER,
@@ -159,15 +160,10 @@ def sentences_of(hit: Hit, rank: int, paragraph_text: dict[str, str]) -> list[Ev
     return out
 
 
-_AUXILIARY = frozenset(
-    "is was are were has have had will would can could did does do may might should".split()
-)
-
-
 def asked_verb(question: str) -> str | None:
     """The verb of a "who VERB ..." question ("won" in "Who won the World Cup?")."""
     m = re.search(r"\bwho\s+(\w+)", question, re.I)
-    if m is None or m.group(1).lower() in _AUXILIARY:
+    if m is None or m.group(1).lower() in AUXILIARIES:
         return None
     return m.group(1).lower()
 

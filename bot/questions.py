@@ -62,7 +62,11 @@ _NOT_PLURAL = frozenset(
     "news goods gas sports arms sales savings earnings series species means politics economics"
     " physics headquarters olympics communications awards its as".split()
 )
-_AUXILIARY = frozenset("do does did is are was were has have had will would can could may".split())
+# Helping verbs: "who was" asks no verb, "what do officials say" no kind.
+AUXILIARIES = frozenset(
+    "is was are were has have had will would can could did does do may might should".split()
+)
+_NOT_A_KIND = _NOT_PLURAL | AUXILIARIES
 # A first word that describes the second ("which European countries", "what significant
 # changes", "which other teams"); after a noun ("which country ranks", "which fruit holds") or
 # an adverb the second word is a verb.
@@ -75,7 +79,7 @@ def _plural(word: str) -> bool:
     return (
         word.endswith("s")
         and not word.endswith(("ss", "us", "is"))
-        and word.lower() not in _NOT_PLURAL | _AUXILIARY
+        and word.lower() not in _NOT_A_KIND
     )
 
 
@@ -92,7 +96,7 @@ def asks_for_several(question: str) -> bool:
     first, second = m.group(1), m.group(2)
     if first.lower() in _COUNTING:
         return True
-    if first.lower() in _AUXILIARY:  # "what do officials say": not the kind asked for
+    if first.lower() in AUXILIARIES:  # "what do officials say": not the kind asked for
         return False
     if _plural(first) and not first[0].isdigit():
         return True
