@@ -23,6 +23,8 @@ from bot.extract import (
     is_fuller,
     name_lists,
     normalise,
+    with_former,
+    with_quotes,
 )
 from bot.places import is_place, place_in
 from bot.questions import (
@@ -463,6 +465,15 @@ def kind_words(question: str, answer_type: str) -> list[str]:
     return [w for w in head_words(question) if re.search(rf"\b{re.escape(w)}\b", question)]
 
 
+# Kinds of which a country, a state or a city may be the one asked for ("which team": "Spain").
+_PLACE_KIND = re.compile(
+    r"countr|count(?:y|ies)|states?|cit(?:y|ies)|nations?|towns?|regions?|islands?|places?"
+    r"|locations?|capitals?|destinations?|areas?|provinces?|territor|continents?|villages?"
+    r"|teams?|sides?|squads?|hosts?|venues?|spots?|sites?|govern|member"
+)
+PLACE_PENALTY = 0.5  # a place for another kind: "Massachusetts" for "which coffee chain"
+
+
 def _named_as(before: str, head: Sequence[str]) -> bool:
     """Does the kind the question asks for come right before a name ("golfer Jon Rahm")?"""
     words = [normalise(w)[:5] for w in before.split()[-HEAD_REACH:]]
@@ -487,6 +498,7 @@ def vote(
     best = evidence[0].score if evidence else 0.0
     terms = {normalise(t) for t in query_terms(question)}
     head = kind_words(question, answer_type)
+    not_place = bool(head) and not any(_PLACE_KIND.match(w) for w in head)
     for e in evidence[:top]:
         if e.score < best * 0.75:
             break
@@ -494,16 +506,19 @@ def vote(
         for found in _typed_candidates(e.text, answer_type, subtype):
             cand = extend_with(e.text, found, terms) if answer_type == NUMBER else found
             key = normalise(cand.text)
-            if not key or key in seen_here or in_question(cand.text, question, head):
+            # ("71 points" is not the question's "points": the number is what is new.)
+            if not key or key in seen_here or in_question(found.text, question, head):
                 continue
             seen_here.add(key)
             # Earlier mentions in a sentence are usually its subject; a number that counts
             # what the question counts ("700 asylum seekers") beats other numbers.
             weight = 1.0 - 0.1 * min(len(seen_here) - 1, 5)
-            if cand.end > found.end:
+            if answer_type == NUMBER and extend_with(e.text, found, terms, units=False) != found:
                 weight += 0.5
             if head and _named_as(e.text[: cand.start], head):
                 weight += 0.5
+            if not_place and is_place(cand.text):
+                weight *= PLACE_PENALTY
             tally[key] += e.score * weight
             support[key].append(e)
             surface.setdefault(key, cand.text)
@@ -775,6 +790,9 @@ def answer_question(
                     break
         if named and kind.answer_type in (PERSON_OR_GROUP, NAME) and not is_place(line):
             line = fuller_name(line, _around(chosen.support, article()))
+            line = with_former(line, [e.text for e in chosen.support])
+        if named and kind.answer_type in (PERSON_OR_GROUP, NAME):
+            line = with_quotes(line, [e.text for e in chosen.support])
         # The best supporting sentence, plus others from different articles that agree; those
         # whose paragraph names the answer as given ("Gwyneth Paltrow", not "Paltrow") first.
         key = f" {normalise(line)} "

@@ -54,10 +54,12 @@ _NOT_NAMES = frozenset(
     Witnesses Others Even Just Only To""".split()
 )
 # Participles that open sentences ("Led by ...", "Starting January 1, ..."), names elsewhere
-# ("Led Zeppelin").
+# ("Led Zeppelin"); and the imperatives of page furniture ("Read the story: ...", "Wear purple
+# on May 18").
 _OPENERS = frozenset(
     """Led Starting Beginning Having Being Given Based Born Known Called Named Ranked Located
-    Founded Launched Released Backed Faced""".split()
+    Founded Launched Released Backed Faced Read Watch Wear Click Subscribe Sign Follow Listen
+    Download Visit Tap Share Join""".split()
 )
 
 
@@ -113,9 +115,18 @@ def _sentence_start(sentence: str) -> int:
     return 0
 
 
-# "German-born", "Chinese-owned", "Kremlin-backed": words that describe a name, not part of it.
+# "German-born", "Chinese-owned", "Kremlin-backed", "Prize-winning": words that describe a
+# name, not part of it.
 _DESCRIBED = re.compile(r"[A-Z][\w'’.]*-[a-z]+")
 _INITIALS = re.compile(r"(?:^|\s)(?:[A-Z]\.)+[A-Z]$")
+_CLOSING_QUOTE = re.compile(r"[,.!?]?[\"”’']")
+
+
+def _quoted(sentence: str, start: int, end: int) -> bool:
+    """Is sentence[start:end] all of a quotation ("“The Road”")?"""
+    return (
+        start > 0 and sentence[start - 1] in "\"“‘'" and bool(_CLOSING_QUOTE.match(sentence, end))
+    )
 
 
 def names(sentence: str) -> list[Candidate]:
@@ -126,6 +137,8 @@ def names(sentence: str) -> list[Candidate]:
         if _INITIALS.search(whole) and m.group(0)[len(whole) :].startswith("."):
             whole += "."  # "U.S." keeps its last dot; a sentence's full stop is dropped
         text, start = _strip_leading(whole, m.start())
+        if text != whole and _quoted(sentence, m.start(), m.end()):
+            text, start = whole, m.start()  # a title in quotes is whole: "The Road", "No Way Out"
         text = re.sub(r"['’]s$", "", text)
         if _OPENING.fullmatch(sentence[body : m.start()]):
             # (The whole run: "The U.S. FDA said" is no heading.)
@@ -137,6 +150,9 @@ def names(sentence: str) -> list[Candidate]:
         first, _, rest = text.partition(" ")
         if _DESCRIBED.fullmatch(first):
             text, start = rest, start + len(first) + 1
+        head, _, last = text.rpartition(" ")
+        if head and _DESCRIBED.fullmatch(last):
+            text = f"{head} {last.partition('-')[0]}"  # "Pulitzer Prize-winning": "Pulitzer Prize"
         if len(text) < 2 or text in _NOT_NAMES or _CONTRACTION.fullmatch(text):
             continue
         out.append(Candidate(text, start, start + len(text)))
@@ -209,6 +225,24 @@ def fuller_name(name: str, texts: Iterable[str]) -> str:
     return name
 
 
+def with_former(name: str, texts: Iterable[str]) -> str:
+    """ "former President Donald Trump" when the evidence says so: a title is not the name's
+    own once "former" stands before it."""
+    if name.split()[0] not in TITLES:
+        return name
+    former = re.compile(rf"\b[Ff]ormer {re.escape(name)}\b")
+    return f"former {name}" if any(former.search(t) for t in texts) else name
+
+
+def with_quotes(name: str, texts: Iterable[str]) -> str:
+    """A title the evidence quotes is answered in its quotation marks: “The Road”."""
+    quoted = re.compile(rf"([\"“‘]){re.escape(name)}[,.!?]?([\"”’])")
+    for text in texts:
+        if m := quoted.search(text):
+            return f"{m.group(1)}{name}{m.group(2)}"
+    return name
+
+
 def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text.lower())).strip()
 
@@ -240,12 +274,27 @@ def in_question(candidate: str, question: str, kind: Iterable[str] = ()) -> bool
     return bool(long_words) and all(f" {w} " in q for w in long_words)
 
 
-def extend_with(sentence: str, cand: Candidate, terms: set[str], limit: int = 3) -> Candidate:
-    """ "700" -> "700 asylum seekers" when the question asked "how many asylum seekers"."""
+# Units a number is no answer without ("one" -> "one hour").
+_UNITS = frozenset(
+    """second seconds minute minutes hour hours day days week weeks month months year years
+    decade decades mile miles kilometers kilometres km meter meters metre metres feet foot inch
+    inches pound pounds kilograms kg ton tons tonnes degree degrees""".split()
+)
+
+
+def extend_with(
+    sentence: str, cand: Candidate, terms: set[str], limit: int = 3, units: bool = True
+) -> Candidate:
+    """ "700" -> "700 asylum seekers" when the question asked "how many asylum seekers"; "one"
+    -> "one hour" whatever it asked (unless `units` is False)."""
     end = cand.end
     for m in re.finditer(r"\s*([\w'-]+)", sentence[cand.end :]):
         word = normalise(m.group(1))
-        if limit == 0 or not word or not any(word[:5] == t[:5] for t in terms):
+        if (
+            limit == 0
+            or not word
+            or not ((units and word in _UNITS) or any(word[:5] == t[:5] for t in terms))
+        ):
             break
         end = cand.end + m.end()
         limit -= 1

@@ -172,7 +172,7 @@ def states_attitude(sentence: str, holder: Sequence[str] = ()) -> bool:
 
 # "which country", "what U.S. state", "which French city": a place of a kind a gazetteer lists.
 _PLACE_HEAD = re.compile(
-    r"\b(?:which|what)\s+(?:[\w.]+\s+)?(?P<head>countr(?:y|ies)|nations?|states?|cit(?:y|ies))\b"
+    r"\b(?:which|what)\s+(?:[\w.-]+\s+)?(?P<head>countr(?:y|ies)|nations?|states?|cit(?:y|ies))\b"
     + _QUALIFIES,
     re.I,
 )

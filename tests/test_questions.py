@@ -18,7 +18,14 @@ from bot.answer import (
     unscored_ranks,
     vote,
 )
-from bot.extract import candidates, fuller_name, in_question, is_fuller
+from bot.extract import (
+    candidates,
+    fuller_name,
+    in_question,
+    is_fuller,
+    with_former,
+    with_quotes,
+)
 from bot.places import place_in
 from bot.questions import (
     CITY,
@@ -411,6 +418,39 @@ def test_the_kind_word_before_a_name_marks_the_answer() -> None:
     assert choice is not None and choice.text == "Fox News"
 
 
+def test_a_place_answers_only_a_kind_a_place_may_be() -> None:
+    sentence = "The Massachusetts doughnut and coffee chain is launching Dunkin’ Spiked."
+    choice = vote("Which coffee chain is releasing boozy drinks?", NAME, _evidence([sentence]))
+    assert choice is not None and choice.text == "Dunkin’ Spiked"
+    # A team may be a country.
+    sentence = "Spain beat England in the final in Sydney."
+    choice = vote("Which team won the Women's World Cup?", NAME, _evidence([sentence]))
+    assert choice is not None and choice.text == "Spain"
+    question = "Candidates headed to which campaign-opening state this week?"
+    assert (classify(question).answer_type, classify(question).subtype) == (PLACE, US_STATE)
+
+
+def test_a_number_counting_the_question_s_noun_is_new_and_keeps_its_unit() -> None:
+    question = "Mitchell scored the eighth-most points in a game. How many did he score?"
+    sentence = "Mitchell scored 71 points as the Cavaliers rallied from 21 down to win 145-134."
+    choice = vote(question, NUMBER, _evidence([sentence]))
+    assert choice is not None and choice.text == "71 points"
+    sentence = "Clocks in most of the United States move forward one hour at 2 a.m. on Sunday."
+    choice = vote("Clocks were moved forward by how much time?", NUMBER, _evidence([sentence]))
+    assert choice is not None and choice.text == "one hour"
+
+
+def test_answer_lines_keep_former_and_quotation_marks() -> None:
+    texts = ["Polls put former President Donald Trump on top."]
+    assert with_former("President Donald Trump", texts) == "former President Donald Trump"
+    assert with_former("Donald Trump", texts) == "Donald Trump"
+    assert with_former("President Joe Biden", texts) == "President Joe Biden"
+    texts = ['McCarthy, author of "The Road," has died.', "He played Munch in “Law & Order.”"]
+    assert with_quotes("The Road", texts) == '"The Road"'
+    assert with_quotes("Law & Order", texts) == "“Law & Order”"
+    assert with_quotes("McCarthy", texts) == "McCarthy"
+
+
 def test_participles_opening_a_sentence_name_no_one() -> None:
     sentence = "Led by Patrick Mahomes, the Chiefs won the Super Bowl."
     found = [c.text for c in candidates(sentence, PERSON_OR_GROUP)]
@@ -471,6 +511,21 @@ def test_contractions_name_no_one() -> None:
         ("The German-born Pope Benedict died.", ["Pope Benedict"]),
         ("Jean-Claude Van Damme drank Coca-Cola.", ["Jean-Claude Van Damme", "Coca-Cola"]),
         ("He flew to the U.S. on Monday. Then to the U.S.", ["U.S.", "U.S."]),
+        ("The Pulitzer Prize-winning author died.", ["Pulitzer Prize"]),
+        # A quoted title is whole: its "The" and "No" are part of it.
+        (
+            'He wrote "The Road" and "No Country for Old Men," both.',
+            ["The Road", "No Country for Old Men"],
+        ),
+        ("“A Man Called Otto” opened.", ["A Man Called Otto"]),
+        ("The Road is long.", ["Road"]),
+        ('"The president said no," he said.', []),
+        # Page furniture: imperatives open no names.
+        (
+            "Read the story:Embattled CNN CEO Chris Licht steps down",
+            ["Embattled CNN CEO Chris Licht"],
+        ),
+        ("Wear purple on May 18 to support Lupus patients.", ["Lupus"]),
     ],
 )
 def test_names_with_ampersands_institutions_describers_and_weekdays(
