@@ -46,6 +46,7 @@ from bot.types import Answer, Citation, Passage
 from index import dates
 from index.embedder import Embedder
 from index.search import (
+    STOPWORDS,
     Hit,
     SearchQuery,
     matched_parts,
@@ -474,6 +475,27 @@ _PLACE_KIND = re.compile(
 PLACE_PENALTY = 0.5  # a place for another kind: "Massachusetts" for "which coffee chain"
 
 
+_SLOT = re.compile(r"\b([A-Za-z]{4,})\s+(to|of|for|with|from|by|in|as)\s+(?:which|what)\b", re.I)
+
+
+def slot_words(question: str) -> str | None:
+    """The words that lead up to the asked-for name ("ambassador to which country": "ambassador
+    to"): news often puts the answer right after them ("US ambassador to India")."""
+    m = _SLOT.search(question)
+    if m is None or m.group(1).lower() in STOPWORDS:
+        return None
+    return f"{m.group(1)} {m.group(2)}".lower()
+
+
+def _leads_up(before: str, slot: str) -> bool:
+    """Does the text before a name end with the question's slot words ("ambassador to", "a
+    member of the")?"""
+    words = before.lower().split()
+    if words and words[-1] in ("the", "a", "an"):
+        words.pop()
+    return " ".join(words[-2:]) == slot
+
+
 def _named_as(before: str, head: Sequence[str]) -> bool:
     """Does the kind the question asks for come right before a name ("golfer Jon Rahm")?"""
     words = [normalise(w)[:5] for w in before.split()[-HEAD_REACH:]]
@@ -499,6 +521,7 @@ def vote(
     terms = {normalise(t) for t in query_terms(question)}
     head = kind_words(question, answer_type)
     not_place = bool(head) and not any(_PLACE_KIND.match(w) for w in head)
+    slot = slot_words(question)
     for e in evidence[:top]:
         if e.score < best * 0.75:
             break
@@ -516,6 +539,10 @@ def vote(
             if answer_type == NUMBER and extend_with(e.text, found, terms, units=False) != found:
                 weight += 0.5
             if head and _named_as(e.text[: cand.start], head):
+                weight += 0.5
+            # (Not a possessor: "the cast of Apple TV+'s "Ted Lasso"".)
+            possessor = e.text[cand.end : cand.end + 2] in ("'s", "’s")
+            if slot and not possessor and _leads_up(e.text[: cand.start], slot):
                 weight += 0.5
             if not_place and is_place(cand.text):
                 weight *= PLACE_PENALTY

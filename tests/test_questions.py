@@ -15,6 +15,7 @@ from bot.answer import (
     resolve_follow_up,
     says_verb_of,
     sentences_of,
+    slot_words,
     unscored_ranks,
     vote,
 )
@@ -438,6 +439,25 @@ def test_a_number_counting_the_question_s_noun_is_new_and_keeps_its_unit() -> No
     sentence = "Clocks in most of the United States move forward one hour at 2 a.m. on Sunday."
     choice = vote("Clocks were moved forward by how much time?", NUMBER, _evidence([sentence]))
     assert choice is not None and choice.text == "one hour"
+
+
+def test_the_words_leading_up_to_which_mark_the_answer() -> None:
+    question = "Garcetti was confirmed as ambassador to which country after a 20-month fight?"
+    assert slot_words(question) == "ambassador to"
+    assert slot_words("It happened there in which city?") is None  # "there in": no content
+    sentence = "Garcetti’s nomination to be US ambassador to India is still in limbo."
+    choice = vote(question, PLACE, _evidence([sentence]), subtype=COUNTRY)
+    assert choice is not None and choice.text == "India"
+    sentence = "Buffalo fans cheered Hamlin, a member of the Bills since 2021."
+    choice = vote("Hamlin is a member of which team?", NAME, _evidence([sentence]))
+    assert choice is not None and choice.text == "Bills"
+    # A possessor is not what the slot leads up to.
+    texts = [
+        "Ted Lasso stars visited the White House.",
+        "The cast of Apple TV+'s comedy met Biden.",
+    ]
+    choice = vote("The cast of which show visited the White House?", NAME, _evidence(texts))
+    assert choice is not None and choice.text == "Ted Lasso"
 
 
 def test_answer_lines_keep_former_and_quotation_marks() -> None:
