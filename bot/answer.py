@@ -815,11 +815,11 @@ def answer_question(
                 if name:
                     line = name
                     break
-        if named and kind.answer_type in (PERSON_OR_GROUP, NAME) and not is_place(line):
-            line = fuller_name(line, _around(chosen.support, article()))
-            line = with_former(line, [e.text for e in chosen.support])
         if named and kind.answer_type in (PERSON_OR_GROUP, NAME):
-            line = with_quotes(line, [e.text for e in chosen.support])
+            said = [e.text for e in chosen.support]
+            if not is_place(line):
+                line = with_former(fuller_name(line, _around(chosen.support, article())), said)
+            line = with_quotes(line, said)
         # The best supporting sentence, plus others from different articles that agree; those
         # whose paragraph names the answer as given ("Gwyneth Paltrow", not "Paltrow") first.
         key = f" {normalise(line)} "
