@@ -13,6 +13,7 @@ from functools import cache, partial
 import numpy as np
 
 from bot import messages
+from bot.apposition import described_as, who_is
 from bot.config import Settings
 from bot.extract import (
     Candidate,
@@ -25,21 +26,27 @@ from bot.extract import (
     normalise,
     with_former,
     with_quotes,
+    wrong_span,
 )
 from bot.places import is_place, place_in
 from bot.questions import (
     AUXILIARIES,
+    DATE,
     NAME,
     NUMBER,
     OTHER,
     PERCENT,
     PERSON_OR_GROUP,
     YEAR,
+    QuestionKind,
+    acted_on,
+    asked_about,
     attitude_holder,
     classify,
     head_words,
     is_follow_up,
     named_sources,
+    role_words,
     states_attitude,
 )
 from bot.types import Answer, Citation, Passage
@@ -206,13 +213,14 @@ _IRREGULAR = {
 
 
 # Verbs news reports in other words: "Who requested X" is answered by "prosecutors asked for X",
-# "Who felt X" by "Warren said X". Keys and members are base forms.
+# "Who felt X" by "Warren said X", "Who sent the text" by "Strzok wrote". Members are base forms.
 _SAME_SENSE = (
     ("say", "tell", "claim", "believe", "feel", "argue"),
     ("request", "ask", "urge", "seek"),
     ("decide", "choose", "vote", "order"),
     ("address", "speak"),
     ("warn", "caution"),
+    ("send", "text", "email", "tweet", "write"),
     ("criticize", "criticise", "blast", "slam", "fault"),
     ("announce", "unveil", "launch"),
     ("defeat", "beat"),
@@ -463,7 +471,8 @@ def kind_words(question: str, answer_type: str) -> list[str]:
     a name of its own ("which Apple executive": "executive")."""
     if answer_type not in (PERSON_OR_GROUP, NAME):
         return []
-    return [w for w in head_words(question) if re.search(rf"\b{re.escape(w)}\b", question)]
+    words = head_words(question) or (role_words(question) if answer_type == PERSON_OR_GROUP else [])
+    return [w for w in words if re.search(rf"\b{re.escape(w)}\b", question)]
 
 
 # Kinds of which a country, a state or a city may be the one asked for ("which team": "Spain").
@@ -473,6 +482,11 @@ _PLACE_KIND = re.compile(
     r"|teams?|sides?|squads?|hosts?|venues?|spots?|sites?|govern|member"
 )
 PLACE_PENALTY = 0.5  # a place for another kind: "Massachusetts" for "which coffee chain"
+
+
+def cannot_be_place(head: Sequence[str]) -> bool:
+    """Is the kind asked for ("which coffee chain") one no country or state can be?"""
+    return bool(head) and not any(_PLACE_KIND.match(w) for w in head)
 
 
 _SLOT = re.compile(r"\b([A-Za-z]{4,})\s+(to|of|for|with|from|by|in|as)\s+(?:which|what)\b", re.I)
@@ -494,6 +508,9 @@ def _leads_up(before: str, slot: str) -> bool:
     if words and words[-1] in ("the", "a", "an"):
         words.pop()
     return " ".join(words[-2:]) == slot
+
+
+_CALLED = re.compile(r"\b(?:named|called|dubbed|titled|known as)\s+[\"“‘']?$")
 
 
 def _named_as(before: str, head: Sequence[str]) -> bool:
@@ -520,7 +537,7 @@ def vote(
     best = evidence[0].score if evidence else 0.0
     terms = {normalise(t) for t in query_terms(question)}
     head = kind_words(question, answer_type)
-    not_place = bool(head) and not any(_PLACE_KIND.match(w) for w in head)
+    not_place = cannot_be_place(head)
     slot = slot_words(question)
     for e in evidence[:top]:
         if e.score < best * 0.75:
@@ -532,13 +549,22 @@ def vote(
             # ("71 points" is not the question's "points": the number is what is new.)
             if not key or key in seen_here or in_question(found.text, question, head):
                 continue
+            if answer_type == NUMBER and wrong_span(question, e.text, cand):
+                continue
             seen_here.add(key)
             # Earlier mentions in a sentence are usually its subject; a number that counts
             # what the question counts ("700 asylum seekers") beats other numbers.
             weight = 1.0 - 0.1 * min(len(seen_here) - 1, 5)
             if answer_type == NUMBER and extend_with(e.text, found, terms, units=False) != found:
                 weight += 0.5
-            if head and _named_as(e.text[: cand.start], head):
+            # The kind or role before the name ("golfer Jon Rahm") or after its comma
+            # ("William Evans, president of ...").
+            if head and (
+                _named_as(e.text[: cand.start], head) or described_as(e.text[cand.end :], head)
+            ):
+                weight += 0.5
+            # Given as a name: 'a robot named "Better Idea of Afghan Girls"'.
+            if _CALLED.search(e.text[: cand.start]):
                 weight += 0.5
             # (Not a possessor: "the cast of Apple TV+'s "Ted Lasso"".)
             possessor = e.text[cand.end : cand.end + 2] in ("'s", "’s")
@@ -584,8 +610,10 @@ def relation(question: str, sentence: str) -> str | None:
             if before and after:
                 start, end = before[-1].start, m.end() + after[0].end
                 phrase = sentence[start:end]
-                # "Moscow has warned the United States", not half the sentence.
-                if len(phrase.split()) <= 12:
+                # "Moscow has warned the United States", not half the sentence, and one
+                # clause: not "England opened the scoring, when Harry Kane".
+                gaps = sentence[before[-1].end : m.start()] + sentence[m.end() : end]
+                if len(phrase.split()) <= 12 and not re.search(r"[,;:]", gaps):
                     return phrase
     return None
 
@@ -604,10 +632,19 @@ def subject(question: str, sentence: str) -> str | None:
         if not m.group(0).lower().startswith(stems):
             continue
         before = candidates(sentence[: m.start()], PERSON_OR_GROUP)
-        if before and len(sentence[before[-1].end : m.start()].split()) <= SUBJECT_GAP:
+        # (Not one the question names: "England" does not answer "Who scored for England?")
+        if (
+            before
+            and len(sentence[before[-1].end : m.start()].split()) <= SUBJECT_GAP
+            and not in_question(before[-1].text, question)
+        ):
             return before[-1].text
         after = candidates(sentence[m.end() :], PERSON_OR_GROUP)
-        if after and not sentence[m.end() : m.end() + after[0].start].strip():
+        if (
+            after
+            and not sentence[m.end() : m.end() + after[0].start].strip()
+            and not in_question(after[0].text, question)
+        ):
             return after[0].text
     return None
 
@@ -626,6 +663,53 @@ def _all_names(question: str, answer_type: str, sentence: str) -> list[str]:
         if not in_question(cand.text, question, head) and cand.text not in out:
             out.append(cand.text)
     return out
+
+
+_AHEAD = re.compile(r"\b(?:will|to be|set to|plans? to|scheduled|expected to|next)\b", re.I)
+
+
+def with_day(line: str, e: Evidence) -> str:
+    """ "Tuesday (12 Apr 2011)": a day the article names relative to its date, made plain."""
+    published = dates.parse_iso(e.hit.published)
+    if published is None:
+        return line
+    day = dates.day_of(line, published, ahead=bool(_AHEAD.search(e.text)))
+    return f"{line} ({day.strftime('%-d %b %Y')})" if day else line
+
+
+def _kind_missing(kind: QuestionKind, chosen: Choice | None, question: str) -> bool:
+    """No answer of the kind asked for in the best sentences: no number for "how many", or
+    only a country or state for a kind no place can be ("Colorado" for "what flavor")."""
+    if kind.answer_type == NUMBER:
+        return chosen is None
+    return (
+        chosen is not None
+        and kind.answer_type == NAME
+        and is_place(chosen.text)
+        and cannot_be_place(kind_words(question, NAME))
+    )
+
+
+def _naming(doer: str, evidence: Sequence[Evidence]) -> list[Evidence]:
+    """The sentences that support an answer and name `doer` (any of its words), best first."""
+    wanted = {normalise(t)[:5] for t in query_terms(doer)}
+    if not wanted:
+        return list(evidence)  # "What do you do ...?": no one named
+    return [
+        e
+        for e in evidence
+        if e.score >= ABSTAIN_BELOW and wanted & {normalise(w)[:5] for w in e.text.split()}
+    ]
+
+
+def _described(name: str, evidence: Sequence[Evidence]) -> tuple[str, Evidence] | None:
+    """For "Who is NAME?": the name with what the best sentence that describes it calls it."""
+    for e in evidence:
+        if e.score < ABSTAIN_BELOW:
+            break
+        if (line := who_is(name, e.text)) is not None:
+            return line, e
+    return None
 
 
 def _join_names(names: list[str]) -> str:
@@ -756,28 +840,40 @@ def answer_question(
         hits = _fuse(alone.hits, hits, pool)
         vector = alone.query_vector + result.query_vector
         result = replace(result, query_vector=vector / np.linalg.norm(vector))
+
+    def decline() -> Answer:
+        timings["total"] = (time.perf_counter() - started) * 1000
+        return _abstain(ctx, question, resolved, hits, timings)
+
     t = time.perf_counter()
     ranked, evidence = rerank_passages(ctx, resolved, result.query_vector, hits)
     hits = ranked[:k]
     timings["sentences"] = (time.perf_counter() - t) * 1000
     if not evidence or evidence[0].score < ABSTAIN_BELOW:
-        timings["total"] = (time.perf_counter() - started) * 1000
-        return _abstain(ctx, question, resolved, hits, timings)
+        return decline()
 
     t = time.perf_counter()
-    kind = classify(split_follow_up(resolved)[0])
+    kind = classify(own)
     if kind.attitude and kind.answer_type != PERSON_OR_GROUP:
         # "What did X think of Y?" is answered by a sentence that states a view, not by one
         # that merely mentions X and Y.
         holder = attitude_holder(question)
         evidence = [e for e in evidence[:ATTITUDE_SENTENCES] if states_attitude(e.text, holder)]
         if not evidence:
-            timings["total"] = (time.perf_counter() - started) * 1000
-            return _abstain(ctx, question, resolved, hits, timings)
+            return decline()
+    if kind.answer_type == OTHER and (doer := acted_on(own)):
+        # "What did Congress do ...?" is answered by a sentence about Congress.
+        evidence = _naming(doer, evidence)
+        if not evidence:
+            return decline()
     best = evidence[0]
     chosen = None
-    if kind.answer_type != OTHER:
+    about = asked_about(own) if kind.answer_type == PERSON_OR_GROUP else None
+    described = _described(about, evidence) if about else None
+    if described is None and kind.answer_type != OTHER:
         chosen = vote(resolved, kind.answer_type, evidence, subtype=kind.subtype)
+    if _kind_missing(kind, chosen, resolved):
+        return decline()
     cited: list[Evidence]
     verb = asked_verb(question)
     if (
@@ -791,12 +887,14 @@ def answer_question(
             e for e in evidence if e.score >= ABSTAIN_BELOW and says_verb_of(e.text, verb, question)
         ]
         if not saying:
-            timings["total"] = (time.perf_counter() - started) * 1000
-            return _abstain(ctx, question, resolved, hits, timings)
+            return decline()
         # No name of the right kind in them ("But she said ..."): the sentence is the answer.
         chosen = vote(resolved, kind.answer_type, saying, subtype=kind.subtype)
         best = saying[0]
-    if chosen is not None:
+    if described is not None:
+        line, e = described
+        cited = [e]
+    elif chosen is not None:
         line = chosen.text
         first, *others = chosen.support
         # The best supporting sentence's article, read at most once, for a fuller name.
@@ -839,14 +937,15 @@ def answer_question(
     else:
         line = best.text
         cited = [best]
+    if chosen is not None and kind.answer_type == DATE:
+        line = with_day(line, chosen.support[0])
     citations: list[Citation] = []
     for e in cited:
         c = _citation(ctx, len(citations) + 1, e)
         if c is not None:
             citations.append(c)
     if not citations:
-        timings["total"] = (time.perf_counter() - started) * 1000
-        return _abstain(ctx, question, resolved, hits, timings)
+        return decline()
     marks = "".join(f"[{c.n}]" for c in citations)
     text = f"{_trim_words(line)} {marks}"
     timings["extract"] = (time.perf_counter() - t) * 1000

@@ -15,15 +15,16 @@ _MONTH = (
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 DATE_RE = re.compile(
     rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?"
-    rf"|{_MONTH}\s+\d{{4}}|(?:on\s+)?{_WEEKDAY}|(?:in\s+)?(?:19|20)\d{{2}})\b"
+    rf"|{_MONTH}\s+\d{{4}}|(?:on\s+)?{_WEEKDAY}|(?:in\s+)?(?:19|20)\d{{2}}"
+    r"|(?i:yesterday|last night))\b"
 )
 _DATE_WORD = re.compile(rf"{DATE_RE.pattern}|{_MONTH}")  # "February" names no one
 NUMBER_RE = re.compile(
     r"(?:\b(?:more than|less than|fewer than|over|under|about|nearly|almost|at least|some"
     r"|around|up to)\s+)?(?<![\w.])(?:\$|£|€)?\d[\d,]*(?:\.\d+)?(?:\s?(?:%|percent|per cent"
     r"|million|billion|trillion|thousand|hundred))?"
-    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?"
-    r"|thousands?|millions?)\b"
+    r"|\b(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty"
+    r"|forty|fifty|sixty|seventy|eighty|ninety|dozens?|hundreds?|thousands?|millions?)\b"
 )
 # "and" joins two names ("Kazakhstan and Kyrgyzstan") unless an institution's name ends soon
 # after it ("Food and Drug Administration", "Centers for Disease Control and Prevention").
@@ -299,6 +300,32 @@ def extend_with(
         end = cand.end + m.end()
         limit -= 1
     return Candidate(sentence[cand.start : end], cand.start, end)
+
+
+_HOW_LONG = re.compile(r"\bhow long\b", re.I)
+_OFFSET = re.compile(r"\s+(?:after|before|later|earlier|ago)\b")
+
+
+def wrong_span(question: str, sentence: str, number: Candidate) -> bool:
+    """ "How long was she married?" wants a span ("eight years"), and not one that says when
+    ("eight years after Diana's death") or a count ("four times"); "How many people died?" no
+    span ("ten days")."""
+    if _HOW_LONG.search(question):
+        unit = normalise(number.text.split()[-1])
+        return unit not in _UNITS or bool(_OFFSET.match(sentence, number.end))
+    return wrong_unit(question, number.text)
+
+
+_HOW_MANY = re.compile(r"\bhow many((?:\s+[\w-]+){1,3})", re.I)
+
+
+def wrong_unit(question: str, number: str) -> bool:
+    """ "ten days" cannot answer "How many people died?": a number with a unit, for a "how
+    many" question that counts something no unit measures."""
+    m = _HOW_MANY.search(question)
+    if m is None or normalise(number.split()[-1]) not in _UNITS:
+        return False
+    return not any(normalise(w) in _UNITS for w in m.group(1).split())
 
 
 _LIST_RE = re.compile(

@@ -259,9 +259,15 @@ _NOT_HEAD = frozenset(
 )
 
 
+# "What are the names of the potential witnesses?": the kind after "names of".
+_NAMED_KIND = re.compile(r"\bnames? of (?:the |a |an |its |their )?((?:[a-z]+\s+)?[a-z]+)\b")
+
+
 def head_words(question: str) -> list[str]:
     """The answer's kind as the question words it ("Which professional golfer won ...?" ->
     ["professional", "golfer"]): news often puts that word before the name ("golfer Jon Rahm")."""
+    if _NAME_OF.search(question) and (named := _NAMED_KIND.search(question)):
+        return named.group(1).split()
     m = _HEAD.search(question)
     if m is None:
         return []
@@ -271,3 +277,54 @@ def head_words(question: str) -> list[str]:
             break
         out.append(word.lower())
     return out
+
+
+# "Who is the vice chairman of the Central Committee?", "Who is the North Korean leader?": the
+# role the answer holds, a word news puts beside the name ("William Evans, president of ...").
+_ROLE = re.compile(
+    r"^\s*who\s+(?:is|was|are|were)\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?([a-z][\w-]*)"
+    r"(?=\s+(?:of|for|at|in|from|on|to|who|that)\b|\s*\??\s*$)",
+    re.I,
+)
+
+
+def role_words(question: str) -> list[str]:
+    """The role a "who is the ROLE ..." question asks for, as head_words gives a kind."""
+    m = _ROLE.match(question)
+    return [m.group(1).lower()] if m else []
+
+
+# "Who is Tina McKenzie?" (or "who is tina mckenzie"): a question about someone named, answered
+# by what the news says they are. Not "Who is the ...", "Who is running ...".
+_WHO_IS_NAMED = re.compile(
+    r"^\s*who\s+(?:is|was)\s+"
+    r"(?!(?:the|a|an|this|that|in|on|at|to|behind|responsible|he|she|it|they|him|her)\b)"
+    r"([\w'’.-]+(?:\s+[\w'’.-]+){0,3}?)\s*\??\s*$",
+    re.I,
+)
+
+
+def asked_about(question: str) -> str | None:
+    """The name in "Who is NAME?"."""
+    m = _WHO_IS_NAMED.match(question)
+    # Not a verb: "who is leading", "who was elected".
+    if m is None or (m.group(1).islower() and m.group(1).endswith(("ing", "ed"))):
+        return None
+    return m.group(1)
+
+
+# "What did Congress do ...?", "What happened to stock prices after ...?": the one the question
+# is about, whom the sentence answering it must name.
+_DOER = re.compile(
+    r"^\s*what\s+(?:did|does|do|will|would|could|should|can)\s+(?P<doer>.+?)\s+do\b"
+    r"|^\s*what\s+(?:happened|happens|will happen)\s+to\s+(?P<done_to>.+?)"
+    r"(?=\s+(?:after|when|if|in|on|since|before|during)\b|\s*\?|\s*$)",
+    re.I,
+)
+
+
+def acted_on(question: str) -> str | None:
+    """Who does something in "What did X do?", or what something happens to in "What happened
+    to X?"."""
+    m = _DOER.match(question)
+    return (m.group("doer") or m.group("done_to")) if m else None

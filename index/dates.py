@@ -1,4 +1,5 @@
-"""Time expressions in questions ("this week", "in March", "in 2021") resolved against "today"."""
+"""Time expressions in questions ("this week", "in March", "in 2021") resolved against "today",
+and the days articles name ("on Tuesday", "yesterday") against the article's date."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS.pop("may", None)  # "may" is far more often a verb; "in May" is handled below
 _MONTH_WORDS = "|".join(sorted((calendar.month_name[i] for i in range(1, 13)), key=len))
+_WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 
 
 @dataclass(frozen=True)
@@ -96,3 +98,18 @@ def _named_window(question: str, today: date) -> DateWindow | None:
     if year_match:
         return _year_window(int(year_match.group(1)))
     return None
+
+
+def day_of(expression: str, published: date, *, ahead: bool = False) -> date | None:
+    """The day an article's relative expression names ("on Tuesday", "yesterday", "last
+    night"), counted from the article's date: for a weekday the last one on or before it, or
+    the next one after it when the sentence looks ahead ("will meet on Tuesday")."""
+    words = expression.lower().split()
+    if words[-1] == "yesterday" or words[-2:] == ["last", "night"]:
+        return published - timedelta(days=1)
+    weekday = _WEEKDAYS.get(words[-1])
+    if weekday is None:
+        return None
+    if ahead:
+        return published + timedelta(days=(weekday - published.weekday() - 1) % 7 + 1)
+    return published - timedelta(days=(published.weekday() - weekday) % 7)

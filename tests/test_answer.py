@@ -65,6 +65,14 @@ def test_the_unanswerable_is_declined(corpus_context: AnswerContext) -> None:
     assert "found nothing" in answer.text and "articles" in answer.text
 
 
+def test_what_someone_did_needs_a_sentence_about_them(corpus_context: AnswerContext) -> None:
+    # The article says much about the troops, nothing about Congress.
+    answer = ask(corpus_context, "What did Congress do about the US troops in Central Asia?")
+    assert answer.abstained and not answer.citations, answer.text
+    answer = ask(corpus_context, "What happened to the Bagram Air Base?")
+    assert_cites(answer, 9, "vacated Bagram Air Base")
+
+
 def test_follow_up_uses_the_conversation(corpus_context: AnswerContext) -> None:
     first = ask(corpus_context, "Who warned the US against deploying troops in Central Asia?")
     history = [Turn(first.question, first.resolved_question, first.text)]
@@ -138,3 +146,36 @@ def test_a_surname_is_answered_with_the_full_name_and_where_it_is_given(
     assert answer.citations[0].paragraph == 4  # the sentence that answers comes first
     assert_cites(answer, 4, "is unacceptable")
     assert_cites(answer, 2, "Sergei Ryabkov")
+
+
+@pytest.mark.parametrize(
+    ("question", "line", "quoted"),
+    [
+        # "Who is NAME?": what the news says they are.
+        (
+            "Who is Ahmed Mohamed?",
+            "Ahmed Mohamed, a 14-year-old boy from Irving, Texas [1]",
+            "Ahmed Mohamed, a 14-year-old boy",
+        ),
+        (
+            "who is william evans",
+            "William Evans, president of the International Brotherhood of Magicians [1]",
+            "spoke with William Evans, president",
+        ),
+        # "Who is the ROLE of X?": the name the role is given to, not the sentence's subject.
+        (
+            "Who is the president of the International Brotherhood of Magicians?",
+            "William Evans [1]",
+            "spoke with William Evans, president",
+        ),
+        # "How many people died": not "ten days" from a sentence with more of the words.
+        ("How many people died in the Mecca crane collapse?", "107 [1]", "killing 107"),
+    ],
+)
+def test_wikinews_questions(
+    corpus_context: AnswerContext, question: str, line: str, quoted: str
+) -> None:
+    answer = ask(corpus_context, question, as_of=date(2024, 1, 1))
+    assert answer.text.startswith(line), answer.text
+    assert quoted in answer.citations[0].quote
+    assert answer.citations[0].quote in answer.citations[0].paragraph_text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -9,23 +10,31 @@ import pytest
 from bot.answer import (
     Evidence,
     Turn,
+    cannot_be_place,
     kind_words,
     mentions_verb,
+    relation,
     rerank,
     resolve_follow_up,
     says_verb_of,
     sentences_of,
     slot_words,
+    subject,
     unscored_ranks,
     vote,
+    with_day,
 )
+from bot.apposition import described_as, who_is
 from bot.extract import (
+    Candidate,
     candidates,
     fuller_name,
     in_question,
     is_fuller,
     with_former,
     with_quotes,
+    wrong_span,
+    wrong_unit,
 )
 from bot.places import place_in
 from bot.questions import (
@@ -40,13 +49,16 @@ from bot.questions import (
     PLACE,
     US_STATE,
     YEAR,
+    acted_on,
+    asked_about,
     attitude_holder,
     classify,
     head_words,
     named_sources,
+    role_words,
     states_attitude,
 )
-from index.dates import resolve
+from index.dates import day_of, resolve
 from index.search import Hit, fts_query, query_terms, widen
 
 TODAY = date(2023, 3, 15)
@@ -245,6 +257,7 @@ def test_a_who_verb_question_accepts_the_verb_in_other_words() -> None:
     assert mentions_verb("Warren said the cannabis laws have been barriers.", "felt")
     assert mentions_verb("Speaking at the forum, Demers warned of threats.", "addressed")
     assert not mentions_verb("The forum was held in Washington.", "addressed")
+    assert mentions_verb('Strzok wrote "We\'ll stop it" in a text.', "sent")
 
 
 def _hit(n: int) -> Hit:
@@ -419,6 +432,12 @@ def test_the_kind_word_before_a_name_marks_the_answer() -> None:
     assert choice is not None and choice.text == "Fox News"
 
 
+def test_a_name_given_as_such_marks_the_answer() -> None:
+    sentence = 'Coach Alireza Mehraban said the team\'s robot, named "Better Idea," scored.'
+    choice = vote("What is the name of the team's robot?", NAME, _evidence([sentence]))
+    assert choice is not None and choice.text == "Better Idea"
+
+
 def test_a_place_answers_only_a_kind_a_place_may_be() -> None:
     sentence = "The Massachusetts doughnut and coffee chain is launching Dunkin’ Spiked."
     choice = vote("Which coffee chain is releasing boozy drinks?", NAME, _evidence([sentence]))
@@ -552,3 +571,107 @@ def test_names_with_ampersands_institutions_describers_and_weekdays(
     sentence: str, found: list[str]
 ) -> None:
     assert [c.text for c in candidates(sentence, NAME)] == found
+
+
+def test_how_many_counts_no_unit_unless_it_asks_for_one() -> None:
+    assert wrong_unit("How many people died in the collapse?", "ten days")
+    assert not wrong_unit("How many people died in the collapse?", "107")
+    assert not wrong_unit("How many years did she serve?", "twelve years")
+    assert not wrong_unit("How long did it last?", "ten days")
+    # "eight years after" says when, not how long.
+    sentence = "Camilla and Charles married eight years after Diana's death."
+    (number,) = candidates(sentence, NUMBER)
+    assert number.text == "eight"
+    number = Candidate("eight years", number.start, number.start + len("eight years"))
+    assert wrong_span("How long was she married?", sentence, number)
+    assert not wrong_span("How many years later did they marry?", sentence, number)
+    assert wrong_span(
+        "How long was she married?", "She married four times.", Candidate("four", 12, 16)
+    )
+    # A number word may open a sentence.
+    assert [c.text for c in candidates("Thirty people will get it.", NUMBER)] == ["Thirty"]
+    texts = ["The collapse comes ten days before the Hajj in Mecca.", "It killed 107 or more."]
+    choice = vote("How many people died in the Mecca collapse?", NUMBER, _evidence(texts))
+    assert choice is not None and choice.text == "107"
+
+
+def test_who_holds_a_role_and_who_someone_is() -> None:
+    question = "Who is the vice chairman of the Central Committee?"
+    assert role_words(question) == ["chairman"]
+    assert role_words("Who is the North Korean leader?") == ["leader"]
+    assert role_words("Who is running for governor?") == []
+    assert kind_words(question, PERSON_OR_GROUP) == ["chairman"]
+    assert described_as(", the vice chairman of the committee", ["chairman"])
+    assert not described_as(" spoke with", ["chairman"])
+    # The sentence's subject is named first; the role is given to the name after it.
+    sentence = "Pompeo will meet Kim Yong Chol, the vice chairman of the Central Committee."
+    choice = vote(question, PERSON_OR_GROUP, _evidence([sentence]))
+    assert choice is not None and choice.text == "Kim Yong Chol"
+
+    assert asked_about("Who is Tina McKenzie?") == "Tina McKenzie"
+    assert asked_about("who is tina mckenzie") == "tina mckenzie"
+    for question in (
+        "Who is the senator?",
+        "Who is running?",
+        "who was elected",
+        "Who is behind it?",
+        "Who is he?",
+    ):
+        assert asked_about(question) is None, question
+    sentence = "Ahmed Mohamed, a 14-year-old boy from Irving, Texas, was arrested."
+    assert (
+        who_is("Ahmed Mohamed", sentence) == "Ahmed Mohamed, a 14-year-old boy from Irving, Texas"
+    )
+    sentence = "Noam Chomsky is a professor emeritus at MIT."
+    assert who_is("noam chomsky", sentence) == "Noam Chomsky, a professor emeritus at MIT"
+    # The description before the name, when the name ends its clause.
+    sentence = "Wikinews interviewed the site's founder, Jack Herrick."
+    assert who_is("Jack Herrick", sentence) == "Jack Herrick, the site's founder"
+    assert who_is("Jack Herrick", "After the meeting, Jack Herrick left.") is None
+    assert who_is("Jack Herrick", "When the talk ended, Jack Herrick left.") is None
+    sentence = "Tim Cook, Apple's chief executive who joined in 1998, spoke."
+    assert who_is("Tim Cook", sentence) == "Tim Cook, Apple's chief executive"
+    # A clause, an adverb or a list is no description.
+    for sentence in (
+        "Trump, the White House said, will go.",
+        "Smith, meanwhile, left.",
+        "Smith, Jones and Brown met.",
+    ):
+        assert who_is("Smith" if "Smith" in sentence else "Trump", sentence) is None, sentence
+
+
+def test_what_someone_did_and_what_kind_of_name_is_asked_for() -> None:
+    assert acted_on("What did Congress do in response to the warning?") == "Congress"
+    question = "What happened to stock prices after marijuana becomes legal?"
+    assert acted_on(question) == "stock prices"
+    assert acted_on("What happened?") is None
+    assert acted_on("What did Trump say?") is None
+    question = "What are the names of the potential witnesses?"
+    assert head_words(question) == ["potential", "witnesses"]
+    assert cannot_be_place(kind_words(question, NAME))
+    assert cannot_be_place(["flavor"])
+    assert not cannot_be_place(["team"]) and not cannot_be_place([])
+
+
+def test_both_sides_of_a_verb_and_its_subject() -> None:
+    sentence = "A Russian diplomat said Moscow has warned the United States against it."
+    assert relation("Who warned whom?", sentence) == "Moscow has warned the United States"
+    # One clause, and not a name the question gives.
+    sentence = "Then England opened the scoring, when Harry Kane scored a close-ranged shot."
+    question = "Who scored for England against Tunisia?"
+    assert relation(question, sentence) is None
+    assert subject(question, sentence) == "Harry Kane"
+
+
+def test_days_an_article_names_relative_to_its_date() -> None:
+    wednesday = date(2011, 4, 13)
+    assert day_of("Tuesday", wednesday) == date(2011, 4, 12)
+    assert day_of("on Wednesday", wednesday) == wednesday
+    assert day_of("on Tuesday", wednesday, ahead=True) == date(2011, 4, 19)  # "will meet"
+    assert day_of("yesterday", wednesday) == day_of("last night", wednesday) == date(2011, 4, 12)
+    assert day_of("2011", wednesday) is None
+    sentence = "NASA celebrated the launch of the first space shuttle Tuesday at an event."
+    evidence = replace(_evidence([sentence])[0], hit=replace(_hit(0), published="2011-04-13"))
+    choice = vote("When did NASA celebrate the launch?", DATE, [evidence])
+    assert choice is not None and choice.text == "Tuesday"
+    assert with_day(choice.text, evidence) == "Tuesday (12 Apr 2011)"
