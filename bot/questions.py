@@ -157,17 +157,27 @@ _ARTICLES = frozenset({"the", "a", "an", "this", "that", "these", "those", "his"
 def states_attitude(sentence: str, holder: Sequence[str] = ()) -> bool:
     """Does the sentence state a belief, feeling, expectation or likelihood (held by `holder`)?
 
-    With a holder, one of its words must come before the word stating the view
-    ("Trump said he thinks", not "I think Trump will win").
+    With a holder, one of its words must come before the word stating the view, shortly before
+    it or saying it ("Trump said he thinks", "Biden said that the likelihood ... is highly
+    unlikely"; not "I think Trump will win", nor "where Trump and Abe will meet before the
+    summit, which the U.S. president has said in recent days is likely ...").
     """
     words = [w.lower() for w in re.findall(r"[\w']+", sentence)]
     stems = {w[:5] for w in holder}
+    named = [j for j, w in enumerate(words) if w[:5] in stems]
     for i, word in enumerate(words):
         if not _ATTITUDE_STATED.fullmatch(word):
             continue
-        if not holder or any(w[:5] in stems for w in words[:i]):
+        if not holder or any(
+            j < i and (i - j <= HOLDER_REACH or _SAYS.intersection(words[j + 1 : j + 3]))
+            for j in named
+        ):
             return True
     return False
+
+
+HOLDER_REACH = 8  # words before the view's word in which the one holding it is named
+_SAYS = frozenset("said says told added argued stated wrote insisted".split())
 
 
 # "which country", "what U.S. state", "which French city": a place of a kind a gazetteer lists.

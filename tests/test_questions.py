@@ -240,6 +240,17 @@ def test_whose_view_is_asked_for() -> None:
     # The holder must come before the word stating the view.
     assert states_attitude("Trump said he thinks the talks went well.", ["trump"])
     assert not states_attitude("I think Donald Trump will win.", ["trump"])
+    # ... and shortly before it: another clause's Trump holds no view.
+    sentence = (
+        "It is unclear where Trump and Abe will meet before the summit, which the U.S. "
+        "president has said in recent days is likely to go ahead."
+    )
+    assert not states_attitude(sentence, ["trump"])
+    sentence = (
+        "Biden said that the likelihood there will be one unified government in Afghanistan "
+        "controlling the whole country is highly unlikely."
+    )
+    assert states_attitude(sentence, ["biden"])
 
 
 def test_a_who_verb_question_needs_its_verb_and_object() -> None:
