@@ -519,6 +519,14 @@ def _named_as(before: str, head: Sequence[str]) -> bool:
     return any(h[:5] in words for h in head)
 
 
+VOTE_SHARE = 0.75  # of the best sentence's score, for a sentence to have its say
+
+
+def voting(evidence: Sequence[Evidence], top: int = 5) -> list[Evidence]:
+    """The sentences that have a say in the answer: the `top` best, scoring near the best."""
+    return [e for e in evidence[:top] if e.score >= VOTE_SHARE * evidence[0].score]
+
+
 def vote(
     question: str,
     answer_type: str,
@@ -534,14 +542,11 @@ def vote(
     tally: dict[str, float] = defaultdict(float)
     support: dict[str, list[Evidence]] = defaultdict(list)
     surface: dict[str, str] = {}
-    best = evidence[0].score if evidence else 0.0
     terms = {normalise(t) for t in query_terms(question)}
     head = kind_words(question, answer_type)
     not_place = cannot_be_place(head)
     slot = slot_words(question)
-    for e in evidence[:top]:
-        if e.score < best * 0.75:
-            break
+    for e in voting(evidence, top):
         seen_here: set[str] = set()
         for found in _typed_candidates(e.text, answer_type, subtype):
             cand = extend_with(e.text, found, terms) if answer_type == NUMBER else found
@@ -690,16 +695,34 @@ def _kind_missing(kind: QuestionKind, chosen: Choice | None, question: str) -> b
     )
 
 
-def _naming(doer: str, evidence: Sequence[Evidence]) -> list[Evidence]:
-    """The sentences that support an answer and name `doer` (any of its words), best first."""
-    wanted = {normalise(t)[:5] for t in query_terms(doer)}
-    if not wanted:
-        return list(evidence)  # "What do you do ...?": no one named
-    return [
-        e
-        for e in evidence
-        if e.score >= ABSTAIN_BELOW and wanted & {normalise(w)[:5] for w in e.text.split()}
-    ]
+_UNDISCLOSED = re.compile(
+    r"\bnot\s+(?:been\s+)?(?:named|identified|disclosed)\b|\bdeclined to (?:name|identify)\b"
+    r"|\b(?:unnamed|unidentified|undisclosed)\b",
+    re.I,
+)
+
+
+def said_unknown(question: str, answer_type: str, evidence: Sequence[Evidence]) -> bool:
+    """Do the best sentences say the kind asked for is not known ("The witnesses were not
+    named.", "an unnamed official")?"""
+    head = {w[:5] for w in kind_words(question, answer_type)}
+    return bool(head) and any(
+        _UNDISCLOSED.search(e.text) and head & {normalise(w)[:5] for w in e.text.split()}
+        for e in voting(evidence)
+    )
+
+
+def _naming(doer: str, about: str, evidence: Sequence[Evidence]) -> list[Evidence]:
+    """The sentences that support an answer, name all of `doer`'s words ("the couple ... the
+    bakery") and touch on what the doing is `about` (one of its words), best first."""
+    named = {normalise(t)[:5] for t in query_terms(doer)}
+    touched = {normalise(t)[:5] for t in query_terms(about)}
+    out = []
+    for e in evidence:
+        words = {normalise(w)[:5] for w in e.text.split()}
+        if e.score >= ABSTAIN_BELOW and named <= words and (not touched or touched & words):
+            out.append(e)
+    return out
 
 
 def _described(name: str, evidence: Sequence[Evidence]) -> tuple[str, Evidence] | None:
@@ -861,15 +884,17 @@ def answer_question(
         evidence = [e for e in evidence[:ATTITUDE_SENTENCES] if states_attitude(e.text, holder)]
         if not evidence:
             return decline()
-    if kind.answer_type == OTHER and (doer := acted_on(own)):
+    if kind.answer_type == OTHER and (doing := acted_on(own)):
         # "What did Congress do ...?" is answered by a sentence about Congress.
-        evidence = _naming(doer, evidence)
+        evidence = _naming(*doing, evidence)
         if not evidence:
             return decline()
     best = evidence[0]
     chosen = None
     about = asked_about(own) if kind.answer_type == PERSON_OR_GROUP else None
     described = _described(about, evidence) if about else None
+    if said_unknown(resolved, kind.answer_type, evidence):
+        return decline()
     if described is None and kind.answer_type != OTHER:
         chosen = vote(resolved, kind.answer_type, evidence, subtype=kind.subtype)
     if _kind_missing(kind, chosen, resolved):

@@ -324,17 +324,24 @@ def asked_about(question: str) -> str | None:
 
 
 # "What did Congress do ...?", "What happened to stock prices after ...?": the one the question
-# is about, whom the sentence answering it must name.
+# is about, whom the sentence answering it must name, and what the doing is for or about ("for
+# dinner"), which it must touch on.
 _DOER = re.compile(
     r"^\s*what\s+(?:did|does|do|will|would|could|should|can)\s+(?P<doer>.+?)\s+do\b"
+    r"(?P<about>.*?)(?=\s+(?:when|if|after|before|while|since|during|as)\b|\s*\?|\s*$)"
     r"|^\s*what\s+(?:happened|happens|will happen)\s+to\s+(?P<done_to>.+?)"
     r"(?=\s+(?:after|when|if|in|on|since|before|during)\b|\s*\?|\s*$)",
     re.I,
 )
 
 
-def acted_on(question: str) -> str | None:
-    """Who does something in "What did X do?", or what something happens to in "What happened
-    to X?"."""
+def acted_on(question: str) -> tuple[str, str] | None:
+    """Who does something in "What did X do ...?", and what the doing is about ("What will
+    they do for dinner": "for dinner"); or what something happens to in "What happened to
+    X?" (about nothing more)."""
     m = _DOER.match(question)
-    return (m.group("doer") or m.group("done_to")) if m else None
+    if m is None:
+        return None
+    return (
+        (m.group("doer"), m.group("about").strip()) if m.group("doer") else (m.group("done_to"), "")
+    )

@@ -69,6 +69,9 @@ def test_what_someone_did_needs_a_sentence_about_them(corpus_context: AnswerCont
     # The article says much about the troops, nothing about Congress.
     answer = ask(corpus_context, "What did Congress do about the US troops in Central Asia?")
     assert answer.abstained and not answer.citations, answer.text
+    # Lavrov is named, dinner is not.
+    answer = ask(corpus_context, "What did Lavrov do for dinner?")
+    assert answer.abstained and not answer.citations, answer.text
     answer = ask(corpus_context, "What happened to the Bagram Air Base?")
     assert_cites(answer, 9, "vacated Bagram Air Base")
 

@@ -16,6 +16,7 @@ from bot.answer import (
     relation,
     rerank,
     resolve_follow_up,
+    said_unknown,
     says_verb_of,
     sentences_of,
     slot_words,
@@ -652,9 +653,12 @@ def test_who_holds_a_role_and_who_someone_is() -> None:
 
 
 def test_what_someone_did_and_what_kind_of_name_is_asked_for() -> None:
-    assert acted_on("What did Congress do in response to the warning?") == "Congress"
+    question = "What did Congress do in response to the warning?"
+    assert acted_on(question) == ("Congress", "in response to the warning")
+    question = "What will Trump and Abe do for dinner when they meet before the summit?"
+    assert acted_on(question) == ("Trump and Abe", "for dinner")
     question = "What happened to stock prices after marijuana becomes legal?"
-    assert acted_on(question) == "stock prices"
+    assert acted_on(question) == ("stock prices", "")
     assert acted_on("What happened?") is None
     assert acted_on("What did Trump say?") is None
     question = "What are the names of the potential witnesses?"
@@ -686,3 +690,19 @@ def test_days_an_article_names_relative_to_its_date() -> None:
     choice = vote("When did NASA celebrate the launch?", DATE, [evidence])
     assert choice is not None and choice.text == "Tuesday"
     assert with_day(choice.text, evidence) == "Tuesday (12 Apr 2011)"
+
+
+def test_the_news_saying_the_name_is_unknown() -> None:
+    question = "What are the names of the potential witnesses?"
+    texts = [
+        "A grand jury in Georgia is concerned witnesses lied.",
+        "The witnesses were not named.",
+    ]
+    assert said_unknown(question, NAME, _evidence(texts))
+    # Someone else unnamed is no answer to who the witnesses are.
+    texts[1] = "An unnamed official said so."
+    assert not said_unknown(question, NAME, _evidence(texts))
+    # Only among the sentences that have a say.
+    evidence = _evidence(["Witnesses lied.", "The witnesses were not named."])
+    evidence[1] = replace(evidence[1], cosine=0.1, overlap=0.1)
+    assert not said_unknown(question, NAME, evidence)
