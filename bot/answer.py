@@ -889,12 +889,12 @@ def answer_question(
         evidence = _naming(*doing, evidence)
         if not evidence:
             return decline()
+    if said_unknown(resolved, kind.answer_type, evidence):
+        return decline()
     best = evidence[0]
     chosen = None
     about = asked_about(own) if kind.answer_type == PERSON_OR_GROUP else None
     described = _described(about, evidence) if about else None
-    if said_unknown(resolved, kind.answer_type, evidence):
-        return decline()
     if described is None and kind.answer_type != OTHER:
         chosen = vote(resolved, kind.answer_type, evidence, subtype=kind.subtype)
     if _kind_missing(kind, chosen, resolved):
