@@ -1823,6 +1823,15 @@ class FakeBotApi:
                 raise TimeoutError(self._timeout_report(f"{count} {method} call(s)", timeout))
             await asyncio.sleep(0.01)
 
+    async def wait_polling(self, timeout: float = 5.0) -> None:
+        """Wait until a getUpdates long poll is in flight: stopping the bot then cuts one
+        (between two polls there is none to cut)."""
+        deadline = time.monotonic() + timeout
+        while not self.is_polling:
+            if time.monotonic() > deadline:
+                raise TimeoutError(self._timeout_report("a long poll", timeout))
+            await asyncio.sleep(0.01)
+
     async def wait_polls_done(self, timeout: float = 5.0) -> None:
         """Wait until no getUpdates is in flight. Call it after stopping the bot and before
         asserting on the calls: the long poll the bot hung up on is recorded only once the

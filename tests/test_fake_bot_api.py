@@ -353,8 +353,7 @@ async def test_allowed_updates_filter(bot: Bot, fake: FakeBotApi) -> None:
 
 async def test_a_second_poller_terminates_the_first(bot: Bot, fake: FakeBotApi) -> None:
     poll = asyncio.create_task(bot.get_updates(timeout=5))
-    while not fake.is_polling:
-        await asyncio.sleep(0.01)
+    await fake.wait_polling()
     async with httpx.AsyncClient() as client:
         response = await client.post(f"{fake.base_url}{fake.token}/getUpdates")
     assert response.json() == {"ok": True, "result": []}
@@ -428,6 +427,7 @@ async def test_ptb_application_polls_the_fake(fake: FakeBotApi) -> None:
         [echoed] = await fake.wait_for(chat_id=CHAT, after=said["message_id"])
         assert echoed.text == "x < y & z"
         await fake.wait_idle(quiet=0.1)
+        await fake.wait_polling()
         started = time.monotonic()
         await app.updater.stop()
         await app.stop()
