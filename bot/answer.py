@@ -695,6 +695,16 @@ def _kind_missing(kind: QuestionKind, chosen: Choice | None, question: str) -> b
     )
 
 
+def _supporting(evidence: Sequence[Evidence]) -> list[Evidence]:
+    """The sentences that support an answer on their own score, best first."""
+    return [e for e in evidence if e.score >= ABSTAIN_BELOW]
+
+
+def _stems(text: str) -> set[str]:
+    """The text's words cut to five letters, as question terms are matched against them."""
+    return {normalise(w)[:5] for w in text.split()}
+
+
 _UNDISCLOSED = re.compile(
     r"\bnot\s+(?:been\s+)?(?:named|identified|disclosed)\b|\bdeclined to (?:name|identify)\b"
     r"|\b(?:unnamed|unidentified|undisclosed)\b",
@@ -707,8 +717,7 @@ def said_unknown(question: str, answer_type: str, evidence: Sequence[Evidence]) 
     named.", "an unnamed official")?"""
     head = {w[:5] for w in kind_words(question, answer_type)}
     return bool(head) and any(
-        _UNDISCLOSED.search(e.text) and head & {normalise(w)[:5] for w in e.text.split()}
-        for e in voting(evidence)
+        _UNDISCLOSED.search(e.text) and head & _stems(e.text) for e in voting(evidence)
     )
 
 
@@ -717,19 +726,16 @@ def _naming(doer: str, about: str, evidence: Sequence[Evidence]) -> list[Evidenc
     bakery") and touch on what the doing is `about` (one of its words), best first."""
     named = {normalise(t)[:5] for t in query_terms(doer)}
     touched = {normalise(t)[:5] for t in query_terms(about)}
-    out = []
-    for e in evidence:
-        words = {normalise(w)[:5] for w in e.text.split()}
-        if e.score >= ABSTAIN_BELOW and named <= words and (not touched or touched & words):
-            out.append(e)
-    return out
+    return [
+        e
+        for e in _supporting(evidence)
+        if named <= (words := _stems(e.text)) and (not touched or touched & words)
+    ]
 
 
 def _described(name: str, evidence: Sequence[Evidence]) -> tuple[str, Evidence] | None:
     """For "Who is NAME?": the name with what the best sentence that describes it calls it."""
-    for e in evidence:
-        if e.score < ABSTAIN_BELOW:
-            break
+    for e in _supporting(evidence):
         if (line := who_is(name, e.text)) is not None:
             return line, e
     return None
@@ -908,9 +914,7 @@ def answer_question(
     ):
         # "Who won X?" needs a sentence that says someone won, not one that only names X,
         # and one that supports an answer on its own score.
-        saying = [
-            e for e in evidence if e.score >= ABSTAIN_BELOW and says_verb_of(e.text, verb, question)
-        ]
+        saying = [e for e in _supporting(evidence) if says_verb_of(e.text, verb, question)]
         if not saying:
             return decline()
         # No name of the right kind in them ("But she said ..."): the sentence is the answer.
