@@ -76,8 +76,10 @@ DATE_FIELDS = (
     "datePublished",
     "date",
     "pubDate",
-    "first_seen_week",  # RealTimeQA: the week a search first returned the article
 )
+# When the article was first seen, not published: it was out by then. Weaker than a date in
+# its URL, which is the publisher's.
+CRAWL_DATE_FIELDS = ("first_seen_week",)  # RealTimeQA: the week a search first returned it
 ID_FIELDS = ("id", "doc_id", "text_id", "guid")
 URL_FIELDS = ("url", "link")
 LIST_FIELDS = ("articles", "data", "items", "records", "documents")
@@ -102,6 +104,7 @@ _BLOCK_TAGS = frozenset(
     "hr li main nav ol p pre section table td th tr ul".split()
 )
 _SPACES = re.compile(r"\s+")
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})(?=[/.-]|$)")
 
 
 # ---- which files --------------------------------------------------------------------------
@@ -295,7 +298,7 @@ def article_from_text(
         title=title or _title_from(paragraphs[0]),
         paragraphs=tuple(paragraphs),
         source=clean(meta.get("source", "")) or source or host_of(url),
-        published=normalise_date(meta.get("published") or meta.get("date")),
+        published=normalise_date(meta.get("published") or meta.get("date")) or date_in_url(url),
         url=url,
         path=path,
     )
@@ -338,6 +341,18 @@ def normalise_date(value: object) -> str:
     return parsed.date().isoformat() if str(parsed.year) in value else ""
 
 
+def date_in_url(url: str) -> str:
+    """The date many outlets put in an article's path ("/2023/01/04/"), as YYYY-MM-DD; ""
+    when there is none."""
+    found = _URL_DATE.search(url)
+    if found is None:
+        return ""
+    try:
+        return date(*(int(part) for part in found.groups())).isoformat()
+    except ValueError:  # "/2023/13/45/"
+        return ""
+
+
 def _text_lines(value: str) -> list[str]:
     return [line for line in clean_lines(value) if line]
 
@@ -368,7 +383,7 @@ def _html_article(path: Path, html: str) -> Article | Skipped:
         title=title or _title_from(paragraphs[0]),
         paragraphs=tuple(paragraphs),
         source=clean(data.get("sitename") or "") or host_of(url),
-        published=normalise_date(data.get("date")),
+        published=normalise_date(data.get("date")) or date_in_url(url),
         url=url,
         path=where,
     )
@@ -500,12 +515,14 @@ def article_from_record(
     if isinstance(source, dict):  # NewsAPI: {"id": ..., "name": ...}
         source = source.get("name")
     dates = (normalise_date(record.get(f)) for f in DATE_FIELDS)
+    # No publisher's date: the URL's, or the day the article was first seen if that is earlier.
+    fallbacks = [date_in_url(url), *(normalise_date(record.get(f)) for f in CRAWL_DATE_FIELDS)]
     return Article(
         key=_scalar(_first(record, ID_FIELDS)) or url or (f"{path}#{number}" if number else path),
         title=clean(_scalar(_first(record, TITLE_FIELDS))) or _title_from(paragraphs[0]),
         paragraphs=tuple(paragraphs),
         source=clean(_scalar(source)) or host_of(url),
-        published=next((d for d in dates if d), ""),
+        published=next((d for d in dates if d), "") or min(filter(None, fallbacks), default=""),
         url=url,
         path=path,
     )
@@ -557,7 +574,8 @@ def _entry_article(entry: Any, outlet: str, where: str, number: int) -> Article 
         title=clean(title) or _title_from(paragraphs[0]),
         paragraphs=tuple(paragraphs),
         source=outlet or host_of(link),
-        published=_struct_date(entry.get("published_parsed") or entry.get("updated_parsed")),
+        published=_struct_date(entry.get("published_parsed") or entry.get("updated_parsed"))
+        or date_in_url(link),
         url=link,
         path=where,
     )

@@ -20,8 +20,9 @@ from index.store import NewsIndex
 T = TypeVar("T")
 RRF_K = 60
 POOL = 100  # candidates taken from each retriever before fusion
-DATE_BOOST = 0.35  # added to the fused score (scaled to [0, 1]) for articles inside the window
-RECENT_BOOST = 0.2  # the same for articles of the last week, when the question names no time
+# Added to the fused score (scaled to [0, 1]) for articles inside the question's time window,
+# else the week before today: a news question is about this week's news unless it says not.
+DATE_BOOST = 0.5
 PASSAGE_CHARS = 2000  # a passage: the matched chunk and its neighbouring paragraphs, this long
 
 STOPWORDS = frozenset(
@@ -63,7 +64,7 @@ class SearchQuery:
     text: str
     window: DateWindow | None = None
     sources: tuple[str, ...] = ()  # restrict to these outlets (lower-case), when non-empty
-    recent: DateWindow | None = None  # boosted gently when `window` is None
+    recent: DateWindow | None = None  # boosted when `window` is None
 
 
 @dataclass(frozen=True)
@@ -197,10 +198,7 @@ def search(
         keyword_rank[cid] = rank
     rows = index.chunks(list(fused))
     best = max(fused.values(), default=1.0)
-    # The question's own time, else the week before today (gentler).
-    window, boost = (
-        (query.window, DATE_BOOST) if query.window is not None else (query.recent, RECENT_BOOST)
-    )
+    window = query.window or query.recent
     scored: list[tuple[float, int]] = []
     for cid, value in fused.items():
         row = rows.get(cid)
@@ -210,7 +208,7 @@ def search(
         if window is not None:
             day = parse_iso(row["published"])
             if day is not None and window.fits(day):
-                score += boost
+                score += DATE_BOOST
         scored.append((score, cid))
     scored.sort(key=lambda sc: (-sc[0], sc[1]))
     # A widened passage can swallow later hits of its article (a chunk is about 520

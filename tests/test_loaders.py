@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 
 from index.articles import Article, Skipped
 from index.boilerplate import body_paragraphs, clean, is_furniture
-from index.loaders import article_from_text, iter_files, load_paths, normalise_date
+from index.loaders import (
+    article_from_record,
+    article_from_text,
+    iter_files,
+    load_paths,
+    normalise_date,
+)
 from tests.conftest import CORPUS, SHARED
 
 DATA = Path(__file__).parent / "data" / "loaders"
@@ -579,7 +585,7 @@ def test_realtimeqa_dev_small() -> None:
     assert (first.key, first.source, first.published) == (
         "546b429ef96a",
         "usatoday.com",
-        "2023-01-06",
+        "2023-01-05",  # its URL's date, a day before the week it was first seen in
     )
     assert first.url.startswith("https://www.usatoday.com/story/sports/nfl/2023/01/05/")
     assert all(a.published and a.title and a.paragraphs for a in articles)
@@ -644,3 +650,31 @@ def test_loaders_never_raise_on_arbitrary_bytes(
     items = list(load_paths([path]))
     assert items and all(isinstance(i, Article | Skipped) for i in items)
     assert all(i.path == str(path.resolve()) for i in items)
+
+
+@pytest.mark.parametrize(
+    ("record", "published"),
+    [
+        # The publisher's date field wins over the URL's.
+        ({"url": "https://n.example/2023/01/04/x", "date": "2023-01-05"}, "2023-01-05"),
+        # No date field: the URL's date, not the later week the crawl first saw the page in.
+        ({"url": "https://n.example/2018/05/10/x", "first_seen_week": "20230915"}, "2018-05-10"),
+        # A page updated after it was first seen: the crawl's date is the earlier one.
+        ({"url": "https://n.example/2023/09/30/x", "first_seen_week": "20230915"}, "2023-09-15"),
+        ({"url": "https://n.example/news/959096/x", "first_seen_week": "20230915"}, "2023-09-15"),
+        ({"url": "https://n.example/2023-02-28-storm.html"}, "2023-02-28"),
+        ({"url": "https://n.example/2023/13/45/not-a-day"}, ""),
+        ({"url": "https://n.example/items/20230104"}, ""),
+    ],
+)
+def test_record_dated_by_its_url_when_it_gives_no_date(record: dict, published: str) -> None:
+    article = article_from_record({"title": "T", "text": "Body.", **record}, path="feed.jsonl")
+    assert isinstance(article, Article)
+    assert article.published == published
+
+
+def test_text_file_dated_by_its_url() -> None:
+    text = "---\nurl: https://n.example/2021/07/13/troops\n---\nTitle\n\nBody of it."
+    article = article_from_text(text, key="k")
+    assert isinstance(article, Article)
+    assert (article.published, article.url) == ("2021-07-13", "https://n.example/2021/07/13/troops")
