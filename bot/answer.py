@@ -392,6 +392,7 @@ def unscored_ranks(evidence: Sequence[Evidence], count: int) -> list[int]:
 
 
 RANK_PRIOR = 0.02  # per place in the fused ranking, against a passage's best sentence score
+TIMELY_PRIOR = 0.2  # for a passage dated in the question's time window (or the recent week)
 
 
 def rerank(
@@ -410,7 +411,7 @@ def rerank(
         best.setdefault(rank, score)
     if not best:
         return list(hits)
-    scored = sorted(best, key=lambda r: -(best[r] - RANK_PRIOR * r))
+    scored = sorted(best, key=lambda r: -(best[r] - RANK_PRIOR * r + TIMELY_PRIOR * hits[r].timely))
     head = [hits[r] for r in scored]
     return head + [h for r, h in enumerate(hits) if r not in best]
 

@@ -82,6 +82,7 @@ class Hit:
     score: float
     dense: float
     keyword_rank: int | None
+    timely: bool = False  # dated inside the question's time window (or the recent week)
     # The matched chunk's paragraphs (first, last ordinal), when the passage is wider.
     chunk_paragraphs: tuple[int, int] | None = None
     # Lower-ranked chunks of the same article that this passage already shows (unwidened).
@@ -200,15 +201,16 @@ def search(
     best = max(fused.values(), default=1.0)
     window = query.window or query.recent
     scored: list[tuple[float, int]] = []
+    timely: set[int] = set()
     for cid, value in fused.items():
         row = rows.get(cid)
         if row is None or not _from_outlet(row, query):
             continue
         score = value / best
-        if window is not None:
-            day = parse_iso(row["published"])
-            if day is not None and window.fits(day):
-                score += DATE_BOOST
+        day = parse_iso(row["published"])
+        if window is not None and day is not None and window.fits(day):
+            score += DATE_BOOST
+            timely.add(cid)
         scored.append((score, cid))
     scored.sort(key=lambda sc: (-sc[0], sc[1]))
     # A widened passage can swallow later hits of its article (a chunk is about 520
@@ -242,6 +244,7 @@ def search(
             score=score,
             dense=dense_score[cid],
             keyword_rank=keyword_rank.get(cid),
+            timely=cid in timely,
         )
         if passage_chars:
             shown = next(

@@ -295,6 +295,17 @@ def test_passages_are_reranked_by_their_best_sentence() -> None:
     assert [h.chunk for h in rerank(hits, evidence, {3: 0.6, 4: 0.47})] == [3, 0, 4, 1, 2]
 
 
+def test_a_passage_of_the_asked_time_outranks_an_older_one_that_matches_a_bit_better() -> None:
+    hits = [_hit(0), replace(_hit(1), timely=True), _hit(2)]
+    evidence = [
+        Evidence("s", hits[r], 1, "p", r, cosine=c, overlap=c) for r, c in ((0, 0.6), (1, 0.5))
+    ]
+    assert [h.chunk for h in rerank(hits, evidence)] == [1, 0, 2]
+    # Not when the older passage's sentence is much the better.
+    evidence[0] = replace(evidence[0], cosine=0.9, overlap=0.9)
+    assert [h.chunk for h in rerank(hits, evidence)] == [0, 1, 2]
+
+
 def test_a_passage_whose_sentences_lost_to_others_keeps_its_own_score() -> None:
     hits = [_hit(n) for n in range(5)]
     evidence = [

@@ -42,6 +42,9 @@ def test_the_week_before_as_of_is_preferred_when_no_time_is_named(
     for today, expected in ((date(2023, 1, 5), "Old Post"), (date(2023, 3, 8), "New Times")):
         query = SearchQuery(text="Which pier opened?", recent=recent(today))
         assert sources(settings, embedder, query)[0] == expected
+    # Hits say whether they are of the week, for the rerank.
+    hits = search(open_index(settings.data_dir), embedder, query, k=2).hits
+    assert [h.timely for h in hits] == [True, False]
 
 
 def test_a_named_month_ranks_its_news_first_and_an_outlet_filters(
