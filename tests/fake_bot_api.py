@@ -1826,20 +1826,19 @@ class FakeBotApi:
     async def wait_polling(self, timeout: float = 5.0) -> None:
         """Wait until a getUpdates long poll is in flight: stopping the bot then cuts one
         (between two polls there is none to cut)."""
-        deadline = time.monotonic() + timeout
-        while not self.is_polling:
-            if time.monotonic() > deadline:
-                raise TimeoutError(self._timeout_report("a long poll", timeout))
-            await asyncio.sleep(0.01)
+        await self._wait_polling_is(True, "a long poll", timeout)
 
     async def wait_polls_done(self, timeout: float = 5.0) -> None:
         """Wait until no getUpdates is in flight. Call it after stopping the bot and before
         asserting on the calls: the long poll the bot hung up on is recorded only once the
         server has noticed."""
+        await self._wait_polling_is(False, "the long poll to end", timeout)
+
+    async def _wait_polling_is(self, polling: bool, what: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        while self.is_polling:
+        while self.is_polling != polling:
             if time.monotonic() > deadline:
-                raise TimeoutError(self._timeout_report("the long poll to end", timeout))
+                raise TimeoutError(self._timeout_report(what, timeout))
             await asyncio.sleep(0.01)
 
     async def wait_idle(self, quiet: float = 0.2, timeout: float = 5.0) -> None:
