@@ -8,8 +8,11 @@ window and outlets) for a pool of --pool fused passages, then reranks them as an
 Prints the share of questions with a hit (a passage whose first 2,000 characters hold the gold
 answer, the `newsbot eval` rule) within the first 1, 10, 20 and --pool fused passages: no
 reranking of the top 20 can do better than the fused top 20 holds. Then Hits@1 and Hits@10
-after the rerank, to compare. Uses the index `newsbot eval` built for the same corpus (run
-`make eval` or `make eval-small` first; this script builds nothing).
+after the rerank, to compare, and what the questions missed at 10 have in the index: how many
+have their answer in no chunk at all, and how many only in articles dated outside the question's
+time window (the week before it is asked, unless it names another), i.e. no story of that time
+says it. Uses the index `newsbot eval` built for the same corpus (run `make eval` or
+`make eval-small` first; this script builds nothing).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,10 +34,11 @@ from bot.answer import (  # noqa: E402
 )
 from bot.config import Settings  # noqa: E402
 from bot.eval_data import read_questions  # noqa: E402
-from bot.evaluate import eval_data_dir, is_hit  # noqa: E402
+from bot.evaluate import eval_data_dir, is_hit, normalise  # noqa: E402
+from index.dates import DateWindow, parse_iso  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from index.search import search  # noqa: E402
-from index.store import open_index  # noqa: E402
+from index.store import NewsIndex, open_index  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 FULL = (
@@ -44,6 +49,25 @@ SMALL = (
     EVAL / "rtqa2023" / "questions_dev_small.jsonl",
     (EVAL / "quail_news" / "articles.jsonl", EVAL / "rtqa2023" / "corpus_dev_small.jsonl.gz"),
 )
+
+
+def answer_dates(index: NewsIndex, golds: set[str]) -> dict[str, list[date | None]]:
+    """For each gold answer, the publication dates of the chunks whose text holds it."""
+    found: dict[str, list[date | None]] = {g: [] for g in golds}
+    needles = {g: normalise(g) for g in golds}
+    rows = index.db.execute(
+        "select c.text, a.published from chunks c join articles a using (article_id)"
+    )
+    for text, published in rows:
+        body = normalise(text)
+        for gold, needle in needles.items():
+            if needle in body:
+                found[gold].append(parse_iso(published or ""))
+    return found
+
+
+def in_window(day: date | None, window: DateWindow | None) -> bool:
+    return window is not None and day is not None and window.fits(day)
 
 
 def main() -> None:
@@ -61,6 +85,7 @@ def main() -> None:
     depths = (1, 10, 20, args.pool)
     fused_hits = dict.fromkeys(depths, 0)
     reranked = {1: 0, 10: 0}
+    missed: list[tuple[str, DateWindow | None]] = []  # (gold, window) of the misses at 10
     started = time.perf_counter()
     asked = 0
     for q in read_questions(questions_file, "question_date"):
@@ -82,6 +107,8 @@ def main() -> None:
         order = [is_hit(h.text, q.gold) for h in ranked]
         for depth in reranked:
             reranked[depth] += any(order[:depth])
+        if not any(order[:10]):
+            missed.append((q.gold, query.window or query.recent))
     seconds = time.perf_counter() - started
     if not asked:
         sys.exit(f"No question in {questions_file} has its answer in the corpus and a date.")
@@ -93,6 +120,14 @@ def main() -> None:
     print(f"  after answering's rerank (of the first {RERANK_PASSAGES} passages):")
     for depth, count in reranked.items():
         print(f"    Hits@{depth}: {count / asked:.3f} ({count})")
+    dates = answer_dates(ctx.index, {gold for gold, _ in missed})
+    nowhere = sum(not dates[gold] for gold, _ in missed)
+    untimely = sum(
+        bool(dates[gold]) and not any(in_window(day, window) for day in dates[gold])
+        for gold, window in missed
+    )
+    print(f"  of the {len(missed)} missed at 10, the answer is in no indexed chunk for {nowhere},")
+    print(f"    only in chunks dated outside the question's window for {untimely}")
 
 
 if __name__ == "__main__":
