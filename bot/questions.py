@@ -121,10 +121,12 @@ class QuestionKind:
 
 
 # Questions about a state of mind or a guess. News reports what people said and did; what they
-# think, or what will probably happen, is answered only when a sentence states it.
+# think, or what will probably happen, is answered only when a sentence states it. A hedge in
+# what the question tells ("graves believed to have belonged to ...", "the preferred choice")
+# asks for no view.
 _ATTITUDE_QUESTION = re.compile(
-    r"\b(think|thinks|thought|believe[sd]?|feel|feels|felt|opinion|prefer(s|red)?|probably"
-    r"|likely)\b",
+    r"(?<!\bthe )\b(think|thinks|thought|believe[sd]?|feel|feels|felt|opinion|prefer(s|red)?"
+    r"|probably|likely)\b(?!\s+to\s+(?:be|have)\b)",
     re.I,
 )
 _ATTITUDE_STATED = re.compile(
@@ -180,10 +182,11 @@ HOLDER_REACH = 8  # words before the view's word in which the one holding it is 
 _SAYS = frozenset("said says told added argued stated wrote insisted".split())
 
 
-# "which country", "what U.S. state", "which French city": a place of a kind a gazetteer lists.
+# "which country", "what U.S. state", "which North African country": a place of a kind a
+# gazetteer lists.
 _PLACE_HEAD = re.compile(
-    r"\b(?:which|what)\s+(?:[\w.-]+\s+)?(?P<head>countr(?:y|ies)|nations?|states?|cit(?:y|ies))\b"
-    + _QUALIFIES,
+    r"\b(?:which|what)\s+(?:[\w.-]+\s+){0,2}"
+    r"(?P<head>countr(?:y|ies)|nations?|states?|cit(?:y|ies))\b" + _QUALIFIES,
     re.I,
 )
 COUNTRY, US_STATE, CITY = "country", "state", "city"

@@ -214,6 +214,10 @@ def test_keyword_query_is_safe_fts() -> None:
         ("Who thought the ban was legal?", True),
         ("What did Trump say about the summit?", False),
         ("Who warned whom about US troops?", False),
+        # A hedge in what the question tells, not a view it asks for.
+        ("Graves believed to have belonged to Templars were found in which county?", False),
+        ("In what is thought to be the largest stranding, which species washed ashore?", False),
+        ("Which tree appears to be the preferred choice for lanternflies?", False),
     ],
 )
 def test_questions_about_views_and_guesses(question: str, attitude: bool) -> None:
@@ -337,6 +341,12 @@ def test_only_the_matched_chunk_of_a_widened_passage_is_scored() -> None:
         ("Biden made a secret trip to which country this week?", PLACE, COUNTRY),
         ("Which US state is considering exonerating accused witches?", PLACE, US_STATE),
         ("Which French city hosted the talks?", PLACE, CITY),
+        ("Which North African country was inundated with flooding?", PLACE, COUNTRY),
+        (
+            "The leader of which southeast Asian country is handing power to his son?",
+            PLACE,
+            COUNTRY,
+        ),
         ("What year was she first elected?", DATE, YEAR),
         ("What percentage of Brits suffer from misophonia?", NUMBER, PERCENT),
         ("What is the name of SpaceX's rocket?", NAME, None),
