@@ -231,11 +231,21 @@ def _classify(question: str) -> QuestionKind:
     for pattern, kind in _WH:
         if (m := pattern.search(asking)) and m.start() == 0:
             return QuestionKind(kind, relation, plural, attitude)
-    for pattern, kind in _WH[:-1]:
-        if pattern.search(question):
-            return QuestionKind(kind, relation, plural, attitude)
+    # Elsewhere the last question word asks ("Users who clicked ... may get a cut from which
+    # search engine?"): an earlier one is a relative pronoun. A "when" opening a clause ("...
+    # thrilled this week when the trailer was released for which remake?") asks nothing.
+    found = [
+        (m.start(), kind)
+        for pattern, kind in _WH[:-1]
+        for m in pattern.finditer(question)
+        if not _CONJUNCTION.match(question, m.start())
+    ]
+    if found:
+        return QuestionKind(max(found)[1], relation, plural, attitude)
     return QuestionKind(OTHER, relation, plural, attitude)
 
+
+_CONJUNCTION = re.compile(r"when\s+(?:the|a|an|he|she|they|it|his|her|their|its|we|you|i)\b", re.I)
 
 _LAST_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 

@@ -108,6 +108,11 @@ def test_no_time_expression_no_window() -> None:
         ("Which airline will pay passengers who were stranded?", NAME),
         ("A man who escaped from prison was caught. How many days was he free?", NUMBER),
         ("The guild, which represents writers, went on strike. When did they last strike?", DATE),
+        # With none opening it, the last one asks; a "when" opening a clause asks nothing.
+        ("Fans cheered when the trailer was released for which remake?", NAME),
+        ("Users who clicked ads may get a cut from which search engine?", NAME),
+        ("Twelve people were hurt when a crane collapsed in which major city?", PLACE),
+        ("The prime minister, who resigned on Monday, will leave office when?", DATE),
     ],
 )
 def test_question_types(question: str, kind: str) -> None:
