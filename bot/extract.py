@@ -204,25 +204,28 @@ INSTITUTIONS = frozenset(
 
 
 def is_fuller(longer: str, name: str) -> bool:
-    """Is `longer` the one-word `name` with its first word ("Gwyneth Paltrow" for "Paltrow",
-    "Milwaukee Bucks" for "Bucks"), not with a title, a possessive or another name's end?"""
+    """Is `longer` the one-word `name` with its first words ("Gwyneth Paltrow" for "Paltrow",
+    "Jamie Lee Curtis" for "Curtis", "Milwaukee Bucks" for "Bucks"), not with a title, a
+    possessive or another name's end?"""
     if name in INSTITUTIONS or not _FIRST_NAME.fullmatch(name) or not longer.endswith(" " + name):
         return False
-    first = longer[: -len(name) - 1]
-    return (
-        bool(_FIRST_NAME.fullmatch(first) and first not in _NOT_NAMES and first not in TITLES)
-        and first != name
-    )
+    return all(
+        _FIRST_NAME.fullmatch(first) and first not in _NOT_NAMES and first not in TITLES
+        for first in longer[: -len(name) - 1].split()
+    ) and not longer.startswith(name + " ")
 
 
 def fuller_name(name: str, texts: Iterable[str]) -> str:
     """The fuller form of a one-word `name` in `texts`: news gives a full name once, then the
-    surname ("Paltrow" -> "Gwyneth Paltrow", also out of "Actress Gwyneth Paltrow")."""
+    surname ("Paltrow" -> "Gwyneth Paltrow", also out of "Actress Gwyneth Paltrow"; "Curtis"
+    -> "Jamie Lee Curtis")."""
     for text in texts:
         for c in names(text):
-            tail = " ".join(c.text.split()[-2:])
-            if is_fuller(tail, name):
-                return tail
+            words = c.text.split()
+            for size in (3, 2):
+                tail = " ".join(words[-size:])
+                if len(words) >= size and is_fuller(tail, name):
+                    return tail
     return name
 
 

@@ -373,6 +373,8 @@ def test_a_surname_gets_its_first_name_from_the_evidence() -> None:
     )
     # Titles, possessives, clause openers and all-capital words are not first names.
     assert fuller_name("McCarthy", ["Speaker McCarthy spoke."]) == "McCarthy"
+    assert fuller_name("Curtis", ["Jamie Lee Curtis won her first Oscar."]) == "Jamie Lee Curtis"
+    assert fuller_name("Harris", ["Vice President Kamala Harris spoke."]) == "Kamala Harris"
     assert not is_fuller("SpaceX's Starship", "Starship")
     assert not is_fuller("Can LIV", "LIV")
     assert not is_fuller("Walgreens Walgreens", "Walgreens")
