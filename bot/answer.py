@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from functools import cache, partial
@@ -440,6 +440,10 @@ def _by_score(e: Evidence) -> float:
     return -e.score
 
 
+def _score(e: Evidence) -> float:
+    return e.score
+
+
 _YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
 _PERCENT = re.compile(r"%|\bper ?cent\b")
 
@@ -525,9 +529,18 @@ def _named_as(before: str, head: Sequence[str]) -> bool:
 VOTE_SHARE = 0.75  # of the best sentence's score, for a sentence to have its say
 
 
-def voting(evidence: Sequence[Evidence], top: int = 5) -> list[Evidence]:
-    """The sentences that have a say in the answer: the `top` best, scoring near the best."""
-    return [e for e in evidence[:top] if e.score >= VOTE_SHARE * evidence[0].score]
+def timely_score(e: Evidence) -> float:
+    """A sentence's score with the rerank's prior for a passage dated in the question's time."""
+    return e.score + TIMELY_PRIOR * e.hit.timely
+
+
+def voting(
+    evidence: Sequence[Evidence], top: int = 5, score: Callable[[Evidence], float] = _score
+) -> list[Evidence]:
+    """The sentences that have a say in the answer: the `top` best by `score`, scoring near
+    the best."""
+    ordered = sorted(evidence, key=score, reverse=True)
+    return [e for e in ordered[:top] if score(e) >= VOTE_SHARE * score(ordered[0])]
 
 
 def vote(
@@ -549,7 +562,9 @@ def vote(
     head = kind_words(question, answer_type)
     not_place = cannot_be_place(head)
     slot = slot_words(question)
-    for e in voting(evidence, top):
+    # As in the rerank, a sentence of a story dated in the question's time weighs more: the
+    # answer comes from this week's story, not from an older one that matches better.
+    for e in voting(evidence, top, timely_score):
         seen_here: set[str] = set()
         for found in _typed_candidates(e.text, answer_type, subtype):
             cand = found
@@ -587,7 +602,7 @@ def vote(
             elif answer_type == PLACE and subtype is None and not names_place(cand.text):
                 # "Where will the Games be held?": "Paris" before "2024 Olympics".
                 weight *= PLACE_PENALTY
-            tally[key] += e.score * weight
+            tally[key] += timely_score(e) * weight
             support[key].append(e)
             surface.setdefault(key, cand.text)
     if not tally:

@@ -238,14 +238,15 @@ def _classify(question: str) -> QuestionKind:
         (m.start(), kind)
         for pattern, kind in _WH[:-1]
         for m in pattern.finditer(question)
-        if not _CONJUNCTION.match(question, m.start())
+        if not _WHEN_CLAUSE.match(question, m.start())
     ]
     if found:
         return QuestionKind(max(found)[1], relation, plural, attitude)
     return QuestionKind(OTHER, relation, plural, attitude)
 
 
-_CONJUNCTION = re.compile(r"when\s+(?:the|a|an|he|she|they|it|his|her|their|its|we|you|i)\b", re.I)
+# "when the trailer was released": a clause of the question's story, not what it asks.
+_WHEN_CLAUSE = re.compile(r"when\s+(?:the|a|an|he|she|they|it|his|her|their|its|we|you|i)\b", re.I)
 
 _LAST_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 

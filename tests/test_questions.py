@@ -490,6 +490,22 @@ def test_a_place_answers_only_a_kind_a_place_may_be() -> None:
     assert (classify(question).answer_type, classify(question).subtype) == (PLACE, US_STATE)
 
 
+def test_vote_weighs_a_sentence_of_the_question_s_time_more() -> None:
+    question = "Which automaker recalled nearly 2 million vehicles this week?"
+    old = "Honda is recalling 2 million vehicles over faulty fuel pumps."
+    fresh = "Tesla is recalling nearly 2 million vehicles to fix its Autopilot."
+    evidence = _evidence([old, fresh])  # the old story's sentence scores a little better
+    choice = vote(question, NAME, evidence)
+    assert choice is not None and choice.text == "Honda"
+    evidence[1] = replace(evidence[1], hit=replace(evidence[1].hit, timely=True))
+    choice = vote(question, NAME, evidence)
+    assert choice is not None and choice.text == "Tesla"
+    # Much better old evidence still wins.
+    evidence[0] = replace(evidence[0], cosine=1.0, overlap=1.0)
+    choice = vote(question, NAME, evidence)
+    assert choice is not None and choice.text == "Honda"
+
+
 def test_where_prefers_a_place_and_keeps_its_region() -> None:
     sentence = "The 2024 Olympics will be held in Paris, with the 2028 Games in Los Angeles."
     choice = vote("Where will the Games be held?", PLACE, _evidence([sentence]))
