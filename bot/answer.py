@@ -28,10 +28,18 @@ from bot.extract import (
     with_quotes,
     wrong_span,
 )
-from bot.places import is_place, names_place, place_in, with_region
+from bot.places import (
+    continents_asked,
+    is_place,
+    names_place,
+    on_continent,
+    place_in,
+    with_region,
+)
 from bot.questions import (
     AUXILIARIES,
     CITY,
+    COUNTRY,
     DATE,
     NAME,
     NUMBER,
@@ -448,10 +456,13 @@ _YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
 _PERCENT = re.compile(r"%|\bper ?cent\b")
 
 
-def _typed_candidates(sentence: str, answer_type: str, subtype: str | None) -> list[Candidate]:
+def _typed_candidates(
+    sentence: str, answer_type: str, subtype: str | None, continents: frozenset[str] = frozenset()
+) -> list[Candidate]:
     """Candidates of the type, narrowed to the subtype: for "which country" only the names a
-    gazetteer knows, cut to the place's own words ("Ukraine President Volodymyr Zelensky" ->
-    "Ukraine"); for "what year" years; for "what percentage" percentages."""
+    gazetteer knows (on the continents asked for: "which African country"), cut to the place's
+    own words ("Ukraine President Volodymyr Zelensky" -> "Ukraine"); for "what year" years; for
+    "what percentage" percentages."""
     found = candidates(sentence, answer_type)
     if subtype is None:
         return found
@@ -464,6 +475,8 @@ def _typed_candidates(sentence: str, answer_type: str, subtype: str | None) -> l
             name = m.group(0) if m else None
         else:
             name = place_in(c.text, subtype)
+            if name is not None and subtype == COUNTRY and not on_continent(name, continents):
+                name = None
         if name is not None:
             start = c.start + c.text.find(name)
             out.append(Candidate(name, start, start + len(name)))
@@ -562,11 +575,12 @@ def vote(
     head = kind_words(question, answer_type)
     not_place = cannot_be_place(head)
     slot = slot_words(question)
+    continents = continents_asked(question) if subtype == COUNTRY else frozenset()
     # As in the rerank, a sentence of a story dated in the question's time weighs more: the
     # answer comes from this week's story, not from an older one that matches better.
     for e in voting(evidence, top, timely_score):
         seen_here: set[str] = set()
-        for found in _typed_candidates(e.text, answer_type, subtype):
+        for found in _typed_candidates(e.text, answer_type, subtype, continents):
             cand = found
             if answer_type == NUMBER:
                 cand = extend_with(e.text, found, terms)

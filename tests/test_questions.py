@@ -37,7 +37,7 @@ from bot.extract import (
     wrong_span,
     wrong_unit,
 )
-from bot.places import place_in
+from bot.places import continents_asked, on_continent, place_in
 from bot.questions import (
     CITY,
     COUNTRY,
@@ -504,6 +504,18 @@ def test_vote_weighs_a_sentence_of_the_question_s_time_more() -> None:
     evidence[0] = replace(evidence[0], cosine=1.0, overlap=1.0)
     choice = vote(question, NAME, evidence)
     assert choice is not None and choice.text == "Honda"
+
+
+def test_a_continent_in_the_question_narrows_the_countries() -> None:
+    assert continents_asked("The president of which African country went to China?") == {"AF"}
+    assert continents_asked("The leader of which southeast Asian country resigned?") == {"AS"}
+    assert continents_asked("Which country won?") == frozenset()
+    assert on_continent("Kenya", frozenset({"AF"})) and not on_continent("U.S.", frozenset({"AF"}))
+    assert on_continent("UK", frozenset({"EU"})) and on_continent("U.S.", frozenset())
+    question = "The president of which African country travelled to China to ask for a loan?"
+    sentence = "As US officials traveled, Kenya's President William Ruto flew to China for a loan."
+    choice = vote(question, PLACE, _evidence([sentence]), subtype=COUNTRY)
+    assert choice is not None and choice.text == "Kenya"
 
 
 def test_where_prefers_a_place_and_keeps_its_region() -> None:
