@@ -444,10 +444,6 @@ class Choice:
     support: list[Evidence]
 
 
-def _by_score(e: Evidence) -> float:
-    return -e.score
-
-
 def _score(e: Evidence) -> float:
     return e.score
 
@@ -636,7 +632,7 @@ def vote(
             if longer:
                 into = max(longer, key=lambda k: tally[k])
                 tally[into] += tally.pop(short)
-                support[into] = sorted(support[into] + support.pop(short), key=_by_score)
+                support[into] = sorted(support[into] + support.pop(short), key=_score, reverse=True)
     key = max(tally, key=lambda k: (tally[k], len(k)))
     return Choice(surface[key], support[key])
 

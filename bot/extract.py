@@ -210,9 +210,19 @@ def is_fuller(longer: str, name: str) -> bool:
     if name in INSTITUTIONS or not _FIRST_NAME.fullmatch(name) or not longer.endswith(" " + name):
         return False
     return all(
-        _FIRST_NAME.fullmatch(first) and first not in _NOT_NAMES and first not in TITLES
+        _FIRST_NAME.fullmatch(first)
+        and first not in _NOT_NAMES
+        and first not in TITLES
+        and first not in _AFFILIATIONS
         for first in longer[: -len(name) - 1].split()
     ) and not longer.startswith(name + " ")
+
+
+# Words before a name that say what someone belongs to, not what they are called: "Secretary
+# of State Antony Blinken", "Democrat Joe Biden".
+_AFFILIATIONS = frozenset(
+    "State Democrat Democratic Republican Independent Labour Conservative Liberal GOP".split()
+)
 
 
 def fuller_name(name: str, texts: Iterable[str]) -> str:

@@ -93,9 +93,9 @@ def is_place(name: str) -> bool:
 
 
 def names_place(name: str) -> bool:
-    """Is `name` a country, a US state or a city, does it start with one ("Milwaukee's Fiserv
-    Forum") or end with one after a comma or "of" ("Tuscaloosa, Alabama", "Senator Cory
-    Gardner of Colorado")?"""
+    """Is `name` a country, a US state or a city, does it start with one before a title or an
+    institution ("Ukraine President ...") or end with one after a comma or "of" ("Tuscaloosa,
+    Alabama", "Senator Cory Gardner of Colorado")?"""
     parts = {name, name.rsplit(",", 1)[-1].strip(), name.rsplit(" of ", 1)[-1]}
     return any(place_in(p, kind) is not None for p in parts for kind in (COUNTRY, US_STATE, CITY))
 
@@ -108,7 +108,7 @@ def with_region(sentence: str, cand: Candidate) -> Candidate:
     """A place with the state or country named after its comma ("Tuscaloosa" ->
     "Tuscaloosa, Alabama"): how news places a town, and what "where" asks."""
     m = _AFTER_COMMA.match(sentence, cand.end)
-    if m is None:
+    if m is None or is_place(cand.text):  # "France, Germany": a list, not a town's region
         return cand
     for kind in (US_STATE, COUNTRY):
         region = place_in(m.group(1), kind)

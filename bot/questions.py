@@ -125,8 +125,8 @@ class QuestionKind:
 # what the question tells ("graves believed to have belonged to ...", "the preferred choice")
 # asks for no view.
 _ATTITUDE_QUESTION = re.compile(
-    r"(?<!\bthe )\b(think|thinks|thought|believe[sd]?|feel|feels|felt|opinion|prefer(s|red)?"
-    r"|probably|likely)\b(?!\s+to\s+(?:be|have)\b)",
+    r"\b(?:think|thinks|believes?|feel|feels|felt|opinion|prefers?|probably|likely"
+    r"|(?:believed|thought)(?!\s+to\s+(?:be|have)\b)|(?<!\bthe )preferred)\b",
     re.I,
 )
 _ATTITUDE_STATED = re.compile(
@@ -182,10 +182,11 @@ HOLDER_REACH = 8  # words before the view's word in which the one holding it is 
 _SAYS = frozenset("said says told added argued stated wrote insisted".split())
 
 
-# "which country", "what U.S. state", "which North African country": a place of a kind a
-# gazetteer lists.
+# "which country", "what U.S. state", "which North African country", "which Pacific island
+# nation": a place of a kind a gazetteer lists (a second word qualifying it is a name's or
+# "island", not "which storm hit cities").
 _PLACE_HEAD = re.compile(
-    r"\b(?:which|what)\s+(?:[\w.-]+\s+){0,2}"
+    r"\b(?:which|what)\s+(?:[\w.-]+\s+)?(?:(?-i:[A-Z])[\w.-]*\s+|island\s+)?"
     r"(?P<head>countr(?:y|ies)|nations?|states?|cit(?:y|ies))\b" + _QUALIFIES,
     re.I,
 )
@@ -228,20 +229,23 @@ def _classify(question: str) -> QuestionKind:
     # A question word opening the asking sentence decides ("What will they do when they
     # meet?" is not a "when"); elsewhere a "who" or "which" may be a relative pronoun.
     asking = _LAST_SENTENCE.split(question.strip())[-1]
+    # A "when" opening a clause ("... thrilled this week when the trailer was released for
+    # which remake?") asks nothing.
     for pattern, kind in _WH:
-        if (m := pattern.search(asking)) and m.start() == 0:
+        m = pattern.search(asking)
+        if m and m.start() == 0 and not _WHEN_CLAUSE.match(asking):
             return QuestionKind(kind, relation, plural, attitude)
     # Elsewhere the last question word asks ("Users who clicked ... may get a cut from which
-    # search engine?"): an earlier one is a relative pronoun. A "when" opening a clause ("...
-    # thrilled this week when the trailer was released for which remake?") asks nothing.
+    # search engine?"): an earlier one is a relative pronoun. At one place the earlier
+    # pattern of _WH decides, as above ("which country" is a place before a name).
     found = [
-        (m.start(), kind)
-        for pattern, kind in _WH[:-1]
+        (m.start(), -order, kind)
+        for order, (pattern, kind) in enumerate(_WH[:-1])
         for m in pattern.finditer(question)
         if not _WHEN_CLAUSE.match(question, m.start())
     ]
     if found:
-        return QuestionKind(max(found)[1], relation, plural, attitude)
+        return QuestionKind(max(found)[2], relation, plural, attitude)
     return QuestionKind(OTHER, relation, plural, attitude)
 
 
