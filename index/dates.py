@@ -39,6 +39,11 @@ DATE_SLACK = timedelta(days=2)
 RECENT_DAYS = 7
 
 
+def in_window(day: date | None, window: DateWindow | None) -> bool:
+    """Is `day` known and inside `window`, when there is one?"""
+    return window is not None and day is not None and window.fits(day)
+
+
 def recent(today: date) -> DateWindow:
     """The news of the week up to today: what a question with no time expression is about."""
     return DateWindow(today - timedelta(days=RECENT_DAYS), today)

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from index.chunking import PARAGRAPH_SEPARATOR, chunk_parts
-from index.dates import DateWindow, parse_iso
+from index.dates import DateWindow, in_window, parse_iso
 from index.embedder import Embedder
 from index.store import NewsIndex
 
@@ -208,7 +208,7 @@ def search(
             continue
         score = value / best
         day = parse_iso(row["published"])
-        if window is not None and day is not None and window.fits(day):
+        if in_window(day, window):
             score += DATE_BOOST
             timely.add(cid)
         scored.append((score, cid))

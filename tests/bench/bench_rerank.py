@@ -35,7 +35,7 @@ from bot.answer import (  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.eval_data import read_questions  # noqa: E402
 from bot.evaluate import eval_data_dir, is_hit, normalise  # noqa: E402
-from index.dates import DateWindow, parse_iso  # noqa: E402
+from index.dates import DateWindow, in_window, parse_iso  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from index.search import search  # noqa: E402
 from index.store import NewsIndex, open_index  # noqa: E402
@@ -64,10 +64,6 @@ def answer_dates(index: NewsIndex, golds: set[str]) -> dict[str, list[date | Non
             if needle in body:
                 found[gold].append(parse_iso(published or ""))
     return found
-
-
-def in_window(day: date | None, window: DateWindow | None) -> bool:
-    return window is not None and day is not None and window.fits(day)
 
 
 def main() -> None:
