@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections import defaultdict
@@ -59,6 +60,7 @@ from bot.questions import (
     role_words,
     states_attitude,
 )
+from bot.things import best_thing, kind_member, thing_candidates, thing_kind
 from bot.types import Answer, Citation, Passage
 from index import dates
 from index.embedder import Embedder
@@ -401,7 +403,9 @@ def unscored_ranks(evidence: Sequence[Evidence], count: int) -> list[int]:
     return [r for r in range(count) if r not in scored]
 
 
-RANK_PRIOR = 0.02  # per place in the fused ranking, against a passage's best sentence score
+# Against a passage's best sentence score, times log(1 + its place in the fused ranking): the
+# first places differ most; a sentence that fits well can still lift a passage from place 15.
+RANK_PRIOR = 0.08
 TIMELY_PRIOR = 0.2  # for a passage dated in the question's time window (or the recent week)
 
 
@@ -421,7 +425,10 @@ def rerank(
         best.setdefault(rank, score)
     if not best:
         return list(hits)
-    scored = sorted(best, key=lambda r: -(best[r] - RANK_PRIOR * r + TIMELY_PRIOR * hits[r].timely))
+    scored = sorted(
+        best,
+        key=lambda r: -(best[r] - RANK_PRIOR * math.log1p(r) + TIMELY_PRIOR * hits[r].timely),
+    )
     head = [hits[r] for r in scored]
     return head + [h for r, h in enumerate(hits) if r not in best]
 
@@ -877,6 +884,30 @@ def search_query(
     )
 
 
+THING_SENTENCES = 3  # the best sentences in which a thing of the kind asked for is looked for
+
+
+def _thing_choice(
+    ctx: AnswerContext, kind: str, question: str, evidence: Sequence[Evidence], name: Choice
+) -> Choice | None:
+    """A thing of the question's kind in the best sentences ("sesame seeds" for "which seed",
+    "purple" for "which color"), when one fits the kind better than the name the vote found."""
+    voters = voting(evidence, THING_SENTENCES, timely_score)
+    for e in voters:
+        member = kind_member(kind, e.text, question)
+        if member is not None:
+            return Choice(member, [e])
+    pairs = [(c, e) for e in voters for c in thing_candidates(e.text, question)]
+    if not pairs:
+        return None
+    vectors = ctx.embedder.encode([kind, name.text, *(c for c, _ in pairs)])
+    cosines = [float(v @ vectors[0]) for v in vectors[2:]]
+    text = best_thing([c for c, _ in pairs], cosines, float(vectors[1] @ vectors[0]), name.text)
+    if text is None:
+        return None
+    return Choice(text, list({id(e): e for c, e in pairs if c == text}.values()))
+
+
 def answer_question(
     ctx: AnswerContext,
     question: str,
@@ -955,6 +986,12 @@ def answer_question(
         # No name of the right kind in them ("But she said ..."): the sentence is the answer.
         chosen = vote(resolved, kind.answer_type, saying, subtype=kind.subtype)
         best = saying[0]
+    thing = False
+    if chosen is not None and kind.answer_type == NAME and (of_kind := thing_kind(own)):
+        # "Which color?": a lower-case thing the vote's names may have missed ("purple").
+        other = _thing_choice(ctx, of_kind, resolved, evidence, chosen)
+        if other is not None:
+            chosen, thing = other, True
     if described is not None:
         line, e = described
         cited = [e]
@@ -963,8 +1000,8 @@ def answer_question(
         first, *others = chosen.support
         # The best supporting sentence's article, read at most once, for a fuller name.
         article = cache(partial(ctx.index.paragraphs, first.hit.article_id))
-        named = not kind.plural  # the line is one name, which may have a fuller form
-        if kind.plural:
+        named = not kind.plural and not thing  # one name, which may have a fuller form
+        if kind.plural and not thing:
             found = _all_names(resolved, kind.answer_type, chosen.support[0].text)
             line = _join_names(found or [line])
         if kind.answer_type == PERSON_OR_GROUP:

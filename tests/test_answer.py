@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from bot.answer import AnswerContext, Turn, answer_question, answer_to_json, choose
+from bot.config import Settings
 from bot.types import Answer
+from tests.conftest import write_article
 
 pytestmark = pytest.mark.slow
 AS_OF = date(2021, 7, 20)
@@ -182,3 +185,32 @@ def test_wikinews_questions(
     assert answer.text.startswith(line), answer.text
     assert quoted in answer.citations[0].quote
     assert answer.citations[0].quote in answer.citations[0].paragraph_text
+
+
+def test_a_thing_of_the_kind_asked_for_is_the_answer_not_a_name(
+    tmp_path: Path, real_embedder
+) -> None:
+    from index.build import build_index
+    from index.store import open_index
+
+    news = tmp_path / "news"
+    write_article(
+        news,
+        "lupus.txt",
+        "World Lupus Day brings supporters out",
+        "Thousands of supporters across Europe and America wore purple on Wednesday to show "
+        "their support for people living with lupus on World Lupus Day.",
+        "The Lupus Foundation of America said the day raises awareness of the disease.",
+        source="Example News",
+        published="2023-05-11",
+    )
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data", corpus_paths=[news])
+    build_index(settings.corpus_paths, settings, real_embedder)
+    ctx = AnswerContext(open_index(settings.data_dir), real_embedder, settings)
+    answer = ask(
+        ctx,
+        "People showed their support for World Lupus Day by wearing which color?",
+        as_of=date(2023, 5, 12),
+    )
+    assert answer.text.startswith("purple"), answer.text
+    assert "wore purple" in answer.citations[0].quote

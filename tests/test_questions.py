@@ -306,7 +306,19 @@ def test_passages_are_reranked_by_their_best_sentence() -> None:
     assert rerank(hits, []) == hits
     # Passages past the scored ones move up on their best sentence's score from stored vectors.
     evidence = [sentence(0, 0.5), sentence(1, 0.4)]
-    assert [h.chunk for h in rerank(hits, evidence, {3: 0.6, 4: 0.47})] == [3, 0, 4, 1, 2]
+    assert [h.chunk for h in rerank(hits, evidence, {3: 0.65, 4: 0.6})] == [3, 0, 4, 1, 2]
+
+
+def test_a_much_better_sentence_lifts_a_passage_from_deep_in_the_fused_ranking() -> None:
+    # The fused order counts most among the first places: a sentence a little better does not
+    # move passage 2 above passage 0, a much better one lifts passage 15 to the top.
+    hits = [_hit(n) for n in range(16)]
+    evidence = [
+        Evidence("s", hits[r], 1, "p", r, cosine=c, overlap=c) for r, c in ((0, 0.5), (2, 0.54))
+    ]
+    assert [h.chunk for h in rerank(hits, evidence)][:2] == [0, 2]
+    evidence.append(Evidence("s", hits[15], 1, "p", 15, cosine=0.75, overlap=0.75))
+    assert [h.chunk for h in rerank(hits, evidence)][:3] == [15, 0, 2]
 
 
 def test_a_passage_of_the_asked_time_outranks_an_older_one_that_matches_a_bit_better() -> None:
@@ -329,7 +341,7 @@ def test_a_passage_whose_sentences_lost_to_others_keeps_its_own_score() -> None:
     # best stored sentence, not sent below passages 1 and 3.
     unscored = unscored_ranks(evidence, len(hits))
     assert unscored == [0, 2, 4]
-    more = dict(zip(unscored, [0.46, 0.1, 0.1], strict=True))
+    more = dict(zip(unscored, [0.43, 0.1, 0.1], strict=True))
     assert [h.chunk for h in rerank(hits, evidence, more)] == [1, 0, 3, 2, 4]
 
 
