@@ -403,8 +403,9 @@ def unscored_ranks(evidence: Sequence[Evidence], count: int) -> list[int]:
     return [r for r in range(count) if r not in scored]
 
 
-# Against a passage's best sentence score, times log(1 + its place in the fused ranking): the
-# first places differ most; a sentence that fits well can still lift a passage from place 15.
+# Against a passage's best sentence score, times the log of its place in the fused ranking
+# (counted from 1): the first places differ most, yet a sentence that fits well can still lift
+# a passage from place 16.
 RANK_PRIOR = 0.08
 TIMELY_PRIOR = 0.2  # for a passage dated in the question's time window (or the recent week)
 
@@ -890,19 +891,23 @@ THING_SENTENCES = 3  # the best sentences in which a thing of the kind asked for
 def _thing_choice(
     ctx: AnswerContext, kind: str, question: str, evidence: Sequence[Evidence], name: Choice
 ) -> Choice | None:
-    """A thing of the question's kind in the best sentences ("sesame seeds" for "which seed",
-    "purple" for "which color"), when one fits the kind better than the name the vote found."""
+    """A thing of the question's kind in the best sentences ("purple" for "which color"), when
+    one fits the kind better than the name the vote found; a word right before the kind word
+    ("sesame seeds" for "which seed") first, when it fits on its own."""
     voters = voting(evidence, THING_SENTENCES, timely_score)
-    for e in voters:
-        member = kind_member(kind, e.text, question)
-        if member is not None:
-            return Choice(member, [e])
-    pairs = [(c, e) for e in voters for c in thing_candidates(e.text, question)]
+    members = [(m, e) for e in voters if (m := kind_member(kind, e.text, question))]
+    pairs = members + [(c, e) for e in voters for c in thing_candidates(e.text, question)]
     if not pairs:
         return None
-    vectors = ctx.embedder.encode([kind, name.text, *(c for c, _ in pairs)])
+    texts = list(dict.fromkeys(c for c, _ in pairs))
+    vectors = ctx.embedder.encode([kind, name.text, *texts])
     cosines = [float(v @ vectors[0]) for v in vectors[2:]]
-    text = best_thing([c for c, _ in pairs], cosines, float(vectors[1] @ vectors[0]), name.text)
+    near = float(vectors[1] @ vectors[0])
+    text = None
+    if members:
+        first = members[0][0]
+        text = best_thing([first], [cosines[texts.index(first)]], near, name.text)
+    text = text or best_thing(texts, cosines, near, name.text)
     if text is None:
         return None
     return Choice(text, list({id(e): e for c, e in pairs if c == text}.values()))
@@ -972,6 +977,7 @@ def answer_question(
     if _kind_missing(kind, chosen, resolved):
         return decline()
     cited: list[Evidence]
+    voted = evidence  # the sentences the answer is voted from
     verb = asked_verb(question)
     if (
         chosen is not None
@@ -986,10 +992,11 @@ def answer_question(
         # No name of the right kind in them ("But she said ..."): the sentence is the answer.
         chosen = vote(resolved, kind.answer_type, saying, subtype=kind.subtype)
         best = saying[0]
+        voted = saying
     thing = False
     if chosen is not None and kind.answer_type == NAME and (of_kind := thing_kind(own)):
         # "Which color?": a lower-case thing the vote's names may have missed ("purple").
-        other = _thing_choice(ctx, of_kind, resolved, evidence, chosen)
+        other = _thing_choice(ctx, of_kind, resolved, voted, chosen)
         if other is not None:
             chosen, thing = other, True
     if described is not None:

@@ -1,48 +1,55 @@
 """Answers that are things, not names: "which color" -> "purple", "which animal" -> "snake".
 
 A question whose kind word names a class of common things (colors, animals, foods, products,
-"which type of X") is answered in lower case as often as not, where the name vote finds only
-capitalised words ("Thousands", "Researchers"). Its candidates are the sentence's words and
-word pairs, typed by their embedding's cosine to the kind ("purple" is near "color").
+"which type of X") is answered by a common noun as often as not, where the name vote finds
+only capitalised words ("Thousands", "Researchers"). Its candidates are the sentence's words
+and word pairs, typed by their embedding's cosine to the kind ("purple" is near "color").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 
+from bot.extract import normalise
 from index.search import STOPWORDS, query_terms
 
-# Kinds whose members news names in lower case. Person, company, team or work kinds are
+# Kinds whose members news names by common nouns. Person, company, team or work kinds are
 # answered by names and are not here.
-_THING_KINDS = (
-    r"colou?rs?|animals?|species|seeds?|foods?|items?|ingredients?|products?|chemicals?"
-    r"|substances?|symbols?|nutrients?|drinks?|beverages?|fruits?|vegetables?|plants?|insects?"
-    r"|creatures?|diseases?|materials?|dish(?:es)?|snacks?|flavou?rs?|flowers?|trees?|pets?"
-    r"|breeds?|crops?|birds?|fish|sightings?"
-)
+_THING_WORDS = (
+    "color colour animal species seed food item ingredient product chemical substance symbol"
+    " nutrient drink beverage fruit vegetable plant insect creature disease material dish"
+    " snack flavor flavour flower tree pet breed crop bird fish"
+).split()
+_THING_KINDS = "|".join(rf"{w}(?:e?s)?" for w in _THING_WORDS)
 # The kind ends the asked-for phrase: a verb, a preposition or the question's end follows
-# ("which food product were", not "which fast food chain").
+# ("which food product were", "which animal escaped", not "which fast food chain").
 _ENDS = (
     r"(?=\s+(?:is|are|was|were|be|been|has|have|had|did|does|do|will|would|can|could|that|to"
-    r"|in|of|on|at|from|for|by|with|named|called|after|over|as)\b|\s*[?,.;:])"
+    r"|in|of|on|at|from|for|by|with|named|called|after|over|as|[a-z]+ed)\b|\s*[?,.;:]|\s*$)"
 )
+# Up to two lower-case words qualify the kind ("which cooking ingredient"); a capitalised one
+# makes it a brand's ("which Apple products": names), and "which of these animals" asks for
+# one of a list.
+_QUALIFIER = r"(?:(?!(?:of|the|these|those|a|an|this|that)\b)(?-i:[a-z])[\w-]*\s+)"
 # "which type of renewable energy": the words after "of".
 _TYPE_OF = r"(?:type|kind|sort)s?\s+of\s+(?:[\w-]+\s+){0,2}?[\w-]+"
 _THING_HEAD = re.compile(
-    rf"\b(?:which|what)\s+({_TYPE_OF}|(?:[\w-]+\s+){{0,2}}?(?:{_THING_KINDS})){_ENDS}", re.I
+    rf"\b(?:which|what)\s+({_TYPE_OF}|{_QUALIFIER}{{0,2}}?(?:{_THING_KINDS})){_ENDS}", re.I
 )
 _TYPE_WORDS = re.compile(r"^(?:type|kind|sort)s?\s+of\s+", re.I)
-# Words for the class itself, never a member of it ("animals", "foods", "products").
-_CLASS_WORDS = frozenset("anima speci food produ item type kind".split())
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# A word, letters first (digits and hyphens inside: "H5N1", "COVID-19"), without a possessive.
+_WORD = re.compile(r"[^\W\d_]\w*(?:-\w+)*(?:['’]\w+)?")
+_POSSESSIVE = re.compile(r"['’]s$")
+# Verb and adverb forms ("cooked", "eating", "recently") name no thing; "red", "seed" and
+# "king" are too short to be such forms.
+_NOT_THING = re.compile(r"(?<=[a-z]{3})(?:ed|ing)$|(?<=[a-z]{4})ly$")
 # Words before a kind word that say which one, not what it is ("third animal", "new species").
 _NOT_MODIFIER = frozenset(
     "first second third fourth fifth last next new other same only another many several"
     " certain different whole entire main major key common".split()
 )
-# Verb and adverb forms ("cooked", "eating", "recently") name no thing.
-_NOT_THING = re.compile(r"(?:ed|ing|ly)$")
 
 MIN_KIND_COSINE = 0.5  # a thing at least this near the kind, measured on dev
 KIND_MARGIN = 0.1  # and this much nearer than the name the vote found
@@ -57,7 +64,11 @@ def thing_kind(question: str) -> str | None:
 
 def _stem(word: str) -> str:
     """Enough of a word to match its plural: "seeds" and "seed", "species" and "specie"."""
-    return word.lower().removesuffix("s")[:5]
+    return normalise(word).removesuffix("s")[:5]
+
+
+# Words for a class itself, never a member of it ("animals", "foods", "products").
+_CLASS_WORDS = frozenset(_stem(w) for w in [*_THING_WORDS, "type", "kind", "sort"])
 
 
 def _asked(question: str) -> set[str]:
@@ -74,47 +85,60 @@ def _content(word: str, asked: set[str]) -> bool:
     )
 
 
+def _words(sentence: str) -> list[tuple[str, int, int]]:
+    """The sentence's words as (text, start, end), possessives cut off ("snake's": "snake")."""
+    out = []
+    for m in _WORD.finditer(sentence):
+        text = _POSSESSIVE.sub("", m.group(0))
+        out.append((text, m.start(), m.start() + len(text)))
+    return out
+
+
 def thing_candidates(sentence: str, question: str) -> list[str]:
     """The sentence's content words, and pairs of them, that the question does not use."""
     asked = _asked(question)
-    words = list(_WORD.finditer(sentence))
-    keep = [_content(m.group(0), asked) for m in words]
+    words = _words(sentence)
+    keep = [_content(w, asked) for w, _, _ in words]
     out: list[str] = []
-    for i, m in enumerate(words):
+    for i, (word, start, end) in enumerate(words):
         if not keep[i]:
             continue
-        out.append(m.group(0))
-        if i + 1 < len(words) and keep[i + 1] and sentence[m.end() : words[i + 1].start()] == " ":
-            out.append(sentence[m.start() : words[i + 1].end()])
+        out.append(word)
+        if i + 1 < len(words) and keep[i + 1] and sentence[end : words[i + 1][1]] == " ":
+            out.append(sentence[start : words[i + 1][2]])
     return out
 
 
 def kind_member(kind: str, sentence: str, question: str) -> str | None:
-    """A lower-case word the question does not use right before the kind word itself:
-    "sesame seeds" for "which seed"."""
-    last = _stem(kind.split()[-1])
+    """A content word the question does not use right before the kind word itself, in lower
+    case: "sesame seeds" for "which seed" (not "western Colorado" for "which color")."""
+    last = kind.split()[-1]
+    forms = {last, f"{last}s", f"{last}es"}
     asked = _asked(question)
-    # (A lookahead: each word may be the modifier of the next.)
-    for m in re.finditer(r"\b([a-z][a-z-]{2,})(?=\s+([A-Za-z]+)\b)", sentence):
-        modifier = m.group(1)
+    words = _words(sentence)
+    for (modifier, start, _), (word, _, end) in pairwise(words):
         if (
-            _stem(m.group(2)) == last
-            and modifier not in STOPWORDS | _NOT_MODIFIER
-            and _stem(modifier) not in asked
+            word in forms
+            and modifier.islower()
+            and modifier not in _NOT_MODIFIER
+            and _content(modifier, asked)
         ):
-            return sentence[m.start() : m.end(2)]
+            return sentence[start:end]
     return None
+
+
+def _within(text: str, name: str) -> bool:
+    return f" {normalise(text)} " in f" {normalise(name)} "
 
 
 def best_thing(
     candidates: Sequence[str], cosines: Sequence[float], name_cosine: float, name: str
 ) -> str | None:
-    """The candidate nearest the kind, when it is near enough and nearer than the name the
-    vote found by a margin (and not a piece of that name: "Shepherd" of "German Shepherd")."""
-    if not candidates:
-        return None
-    best = max(range(len(candidates)), key=lambda i: cosines[i])
-    text = candidates[best]
-    if cosines[best] < MIN_KIND_COSINE or cosines[best] < name_cosine + KIND_MARGIN:
-        return None
-    return None if text.lower() in name.lower() else text
+    """The candidate nearest the kind that is near enough and nearer than the name the vote
+    found by a margin, and not a word of that name ("Shepherd" of "German Shepherd")."""
+    for i in sorted(range(len(candidates)), key=lambda i: -cosines[i]):
+        if cosines[i] < max(MIN_KIND_COSINE, name_cosine + KIND_MARGIN):
+            return None
+        if not _within(candidates[i], name):
+            return candidates[i]
+    return None

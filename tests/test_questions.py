@@ -314,7 +314,7 @@ def test_a_much_better_sentence_lifts_a_passage_from_deep_in_the_fused_ranking()
     # move passage 2 above passage 0, a much better one lifts passage 15 to the top.
     hits = [_hit(n) for n in range(16)]
     evidence = [
-        Evidence("s", hits[r], 1, "p", r, cosine=c, overlap=c) for r, c in ((0, 0.5), (2, 0.54))
+        Evidence("s", hits[r], 1, "p", r, cosine=c, overlap=c) for r, c in ((0, 0.5), (2, 0.56))
     ]
     assert [h.chunk for h in rerank(hits, evidence)][:2] == [0, 2]
     evidence.append(Evidence("s", hits[15], 1, "p", 15, cosine=0.75, overlap=0.75))
