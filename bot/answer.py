@@ -995,7 +995,7 @@ def answer_question(
         voted = saying
     thing = False
     if chosen is not None and kind.answer_type == NAME and (of_kind := thing_kind(own)):
-        # "Which color?": a lower-case thing the vote's names may have missed ("purple").
+        # "Which color?": a common noun the vote, which counts names, cannot find ("purple").
         other = _thing_choice(ctx, of_kind, resolved, voted, chosen)
         if other is not None:
             chosen, thing = other, True
