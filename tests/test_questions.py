@@ -440,6 +440,14 @@ def _evidence(texts: list[str], same_article: bool = False) -> list[Evidence]:
     ]
 
 
+def _voted(
+    question: str, answer_type: str, evidence: list[Evidence], subtype: str | None = None
+) -> str | None:
+    """The answer `vote` finds, or None."""
+    choice = vote(question, answer_type, evidence, subtype=subtype)
+    return None if choice is None else choice.text
+
+
 def test_vote_prefers_the_asked_kind_of_place_and_full_names() -> None:
     question = "President Biden made a secret trip to which country this week?"
     evidence = _evidence(
@@ -454,8 +462,7 @@ def test_vote_prefers_the_asked_kind_of_place_and_full_names() -> None:
     # No country among the best sentences: no name answers "which country" (the best
     # sentence will), though one would answer "where".
     assert vote(question, PLACE, evidence[:1], subtype=COUNTRY) is None
-    choice = vote(question, PLACE, evidence[:1])
-    assert choice is not None and choice.text == "Washington"
+    assert _voted(question, PLACE, evidence[:1]) == "Washington"
     # A surname and the full name are one candidate: their support adds up.
     texts = [
         "Paltrow told the jury she was not at fault.",
@@ -468,16 +475,13 @@ def test_vote_prefers_the_asked_kind_of_place_and_full_names() -> None:
     assert choice is not None and choice.text.endswith("Gwyneth Paltrow")
     assert choice.support == evidence[:2]
     # In two articles another Paltrow may be meant: two candidates.
-    choice = vote(question, NAME, _evidence(texts))
-    assert choice is not None and choice.text == "Paltrow"
+    assert _voted(question, NAME, _evidence(texts)) == "Paltrow"
     # Not places: "China" is not "Air China" named again.
     evidence = _evidence(["China said so.", "Air China flew him to Beijing."], same_article=True)
-    choice = vote("Who said so?", PERSON_OR_GROUP, evidence)
-    assert choice is not None and choice.text == "China"
+    assert _voted("Who said so?", PERSON_OR_GROUP, evidence) == "China"
     # "What year": the year, not the weekday of the same sentence.
     evidence = _evidence(["On Tuesday she recalled winning her seat in 1992."])
-    choice = vote("What year was she first elected?", DATE, evidence, subtype=YEAR)
-    assert choice is not None and choice.text == "1992"
+    assert _voted("What year was she first elected?", DATE, evidence, subtype=YEAR) == "1992"
 
 
 def test_the_kind_word_before_a_name_marks_the_answer() -> None:
@@ -486,28 +490,29 @@ def test_the_kind_word_before_a_name_marks_the_answer() -> None:
     assert head_words("Which professional golfer won?") == ["professional", "golfer"]
     # Chris Rock is named first, but "comedian Jimmy Kimmel" is what the question asks for.
     evidence = _evidence(["Chris Rock joked before host and comedian Jimmy Kimmel took the stage."])
-    choice = vote(question, NAME, evidence)
-    assert choice is not None and choice.text == "Jimmy Kimmel"
+    assert _voted(question, NAME, evidence) == "Jimmy Kimmel"
     # A name may hold the kind word: it is no name the question already gives.
     evidence = _evidence(["Fox News settled the lawsuit on Tuesday."])
-    choice = vote("Which news organization agreed to pay?", NAME, evidence)
-    assert choice is not None and choice.text == "Fox News"
+    assert _voted("Which news organization agreed to pay?", NAME, evidence) == "Fox News"
 
 
 def test_a_name_given_as_such_marks_the_answer() -> None:
     sentence = 'Coach Alireza Mehraban said the team\'s robot, named "Better Idea," scored.'
-    choice = vote("What is the name of the team's robot?", NAME, _evidence([sentence]))
-    assert choice is not None and choice.text == "Better Idea"
+    assert (
+        _voted("What is the name of the team's robot?", NAME, _evidence([sentence]))
+        == "Better Idea"
+    )
 
 
 def test_a_place_answers_only_a_kind_a_place_may_be() -> None:
     sentence = "The Massachusetts doughnut and coffee chain is launching Dunkin’ Spiked."
-    choice = vote("Which coffee chain is releasing boozy drinks?", NAME, _evidence([sentence]))
-    assert choice is not None and choice.text == "Dunkin’ Spiked"
+    assert (
+        _voted("Which coffee chain is releasing boozy drinks?", NAME, _evidence([sentence]))
+        == "Dunkin’ Spiked"
+    )
     # A team may be a country.
     sentence = "Spain beat England in the final in Sydney."
-    choice = vote("Which team won the Women's World Cup?", NAME, _evidence([sentence]))
-    assert choice is not None and choice.text == "Spain"
+    assert _voted("Which team won the Women's World Cup?", NAME, _evidence([sentence])) == "Spain"
     question = "Candidates headed to which campaign-opening state this week?"
     assert (classify(question).answer_type, classify(question).subtype) == (PLACE, US_STATE)
 
@@ -517,15 +522,12 @@ def test_vote_weighs_a_sentence_of_the_question_s_time_more() -> None:
     old = "Honda is recalling 2 million vehicles over faulty fuel pumps."
     fresh = "Tesla is recalling nearly 2 million vehicles to fix its Autopilot."
     evidence = _evidence([old, fresh])  # the old story's sentence scores a little better
-    choice = vote(question, NAME, evidence)
-    assert choice is not None and choice.text == "Honda"
+    assert _voted(question, NAME, evidence) == "Honda"
     evidence[1] = replace(evidence[1], hit=replace(evidence[1].hit, timely=True))
-    choice = vote(question, NAME, evidence)
-    assert choice is not None and choice.text == "Tesla"
+    assert _voted(question, NAME, evidence) == "Tesla"
     # Much better old evidence still wins.
     evidence[0] = replace(evidence[0], cosine=1.0, overlap=1.0)
-    choice = vote(question, NAME, evidence)
-    assert choice is not None and choice.text == "Honda"
+    assert _voted(question, NAME, evidence) == "Honda"
 
 
 def test_a_continent_in_the_question_narrows_the_countries() -> None:
@@ -536,19 +538,17 @@ def test_a_continent_in_the_question_narrows_the_countries() -> None:
     assert on_continent("UK", frozenset({"EU"})) and on_continent("U.S.", frozenset())
     question = "The president of which African country travelled to China to ask for a loan?"
     sentence = "As US officials traveled, Kenya's President William Ruto flew to China for a loan."
-    choice = vote(question, PLACE, _evidence([sentence]), subtype=COUNTRY)
-    assert choice is not None and choice.text == "Kenya"
+    assert _voted(question, PLACE, _evidence([sentence]), subtype=COUNTRY) == "Kenya"
 
 
 def test_where_prefers_a_place_and_keeps_its_region() -> None:
     sentence = "The 2024 Olympics will be held in Paris, with the 2028 Games in Los Angeles."
-    choice = vote("Where will the Games be held?", PLACE, _evidence([sentence]))
-    assert choice is not None and choice.text == "Paris"
+    assert _voted("Where will the Games be held?", PLACE, _evidence([sentence])) == "Paris"
     sentence = "The fourth Republican debate is set for tonight in Tuscaloosa, Alabama."
-    choice = vote(
-        "Where did the fourth Republican debate take place?", PLACE, _evidence([sentence])
+    assert (
+        _voted("Where did the fourth Republican debate take place?", PLACE, _evidence([sentence]))
+        == "Tuscaloosa, Alabama"
     )
-    assert choice is not None and choice.text == "Tuscaloosa, Alabama"
     # A name ending in a place counts as one.
     evidence = _evidence(
         [
@@ -560,22 +560,21 @@ def test_where_prefers_a_place_and_keeps_its_region() -> None:
     assert choice is not None and choice.text.endswith("Gardner of Colorado")
     # Only a state or a country joins a town, and a list of them stays a list.
     sentence = "The talks moved from France, Germany and Italy to Spain."
-    choice = vote("Where did the talks move from?", PLACE, _evidence([sentence]))
-    assert choice is not None and choice.text == "France"
+    assert _voted("Where did the talks move from?", PLACE, _evidence([sentence])) == "France"
     # Only a state or a country joins: a comma before another name leaves the place alone.
     sentence = "The summit opened in Dubai, Sultan Al Jaber said."
-    choice = vote("Where is the summit being held?", PLACE, _evidence([sentence]))
-    assert choice is not None and choice.text == "Dubai"
+    assert _voted("Where is the summit being held?", PLACE, _evidence([sentence])) == "Dubai"
 
 
 def test_a_number_counting_the_question_s_noun_is_new_and_keeps_its_unit() -> None:
     question = "Mitchell scored the eighth-most points in a game. How many did he score?"
     sentence = "Mitchell scored 71 points as the Cavaliers rallied from 21 down to win 145-134."
-    choice = vote(question, NUMBER, _evidence([sentence]))
-    assert choice is not None and choice.text == "71 points"
+    assert _voted(question, NUMBER, _evidence([sentence])) == "71 points"
     sentence = "Clocks in most of the United States move forward one hour at 2 a.m. on Sunday."
-    choice = vote("Clocks were moved forward by how much time?", NUMBER, _evidence([sentence]))
-    assert choice is not None and choice.text == "one hour"
+    assert (
+        _voted("Clocks were moved forward by how much time?", NUMBER, _evidence([sentence]))
+        == "one hour"
+    )
 
 
 def test_the_words_leading_up_to_which_mark_the_answer() -> None:
@@ -583,18 +582,18 @@ def test_the_words_leading_up_to_which_mark_the_answer() -> None:
     assert slot_words(question) == "ambassador to"
     assert slot_words("It happened there in which city?") is None  # "there in": no content
     sentence = "Garcetti’s nomination to be US ambassador to India is still in limbo."
-    choice = vote(question, PLACE, _evidence([sentence]), subtype=COUNTRY)
-    assert choice is not None and choice.text == "India"
+    assert _voted(question, PLACE, _evidence([sentence]), subtype=COUNTRY) == "India"
     sentence = "Buffalo fans cheered Hamlin, a member of the Bills since 2021."
-    choice = vote("Hamlin is a member of which team?", NAME, _evidence([sentence]))
-    assert choice is not None and choice.text == "Bills"
+    assert _voted("Hamlin is a member of which team?", NAME, _evidence([sentence])) == "Bills"
     # A possessor is not what the slot leads up to.
     texts = [
         "Ted Lasso stars visited the White House.",
         "The cast of Apple TV+'s comedy met Biden.",
     ]
-    choice = vote("The cast of which show visited the White House?", NAME, _evidence(texts))
-    assert choice is not None and choice.text == "Ted Lasso"
+    assert (
+        _voted("The cast of which show visited the White House?", NAME, _evidence(texts))
+        == "Ted Lasso"
+    )
 
 
 def test_answer_lines_keep_former_and_quotation_marks() -> None:
@@ -612,8 +611,10 @@ def test_participles_opening_a_sentence_name_no_one() -> None:
     sentence = "Led by Patrick Mahomes, the Chiefs won the Super Bowl."
     found = [c.text for c in candidates(sentence, PERSON_OR_GROUP)]
     assert found == ["Patrick Mahomes", "Chiefs", "Super Bowl"]
-    choice = vote("Who was named the game's MVP?", PERSON_OR_GROUP, _evidence([sentence]))
-    assert choice is not None and choice.text == "Patrick Mahomes"
+    assert (
+        _voted("Who was named the game's MVP?", PERSON_OR_GROUP, _evidence([sentence]))
+        == "Patrick Mahomes"
+    )
     # Elsewhere they may be names.
     assert [c.text for c in candidates("The band Led Zeppelin toured.", NAME)] == ["Led Zeppelin"]
     found = [c.text for c in candidates("Starting January 1, sesame is labelled.", NAME)]
@@ -709,8 +710,7 @@ def test_how_many_counts_no_unit_unless_it_asks_for_one() -> None:
     # A number word may open a sentence.
     assert [c.text for c in candidates("Thirty people will get it.", NUMBER)] == ["Thirty"]
     texts = ["The collapse comes ten days before the Hajj in Mecca.", "It killed 107 or more."]
-    choice = vote("How many people died in the Mecca collapse?", NUMBER, _evidence(texts))
-    assert choice is not None and choice.text == "107"
+    assert _voted("How many people died in the Mecca collapse?", NUMBER, _evidence(texts)) == "107"
 
 
 def test_who_holds_a_role_and_who_someone_is() -> None:
@@ -723,8 +723,7 @@ def test_who_holds_a_role_and_who_someone_is() -> None:
     assert not described_as(" spoke with", ["chairman"])
     # The sentence's subject is named first; the role is given to the name after it.
     sentence = "Pompeo will meet Kim Yong Chol, the vice chairman of the Central Committee."
-    choice = vote(question, PERSON_OR_GROUP, _evidence([sentence]))
-    assert choice is not None and choice.text == "Kim Yong Chol"
+    assert _voted(question, PERSON_OR_GROUP, _evidence([sentence])) == "Kim Yong Chol"
 
     assert asked_about("Who is Tina McKenzie?") == "Tina McKenzie"
     assert asked_about("who is tina mckenzie") == "tina mckenzie"
