@@ -21,6 +21,7 @@ from bot.extract import (
     candidates,
     extend_with,
     fuller_name,
+    holds,
     in_question,
     is_fuller,
     name_lists,
@@ -1028,15 +1029,14 @@ def answer_question(
             line = with_quotes(line, said)
         # The best supporting sentence, plus others from different articles that agree; those
         # whose paragraph names the answer as given ("Gwyneth Paltrow", not "Paltrow") first.
-        key = f" {normalise(line)} "
-        naming = [e for e in others if key in f" {normalise(e.paragraph_text)} "]
+        naming = [e for e in others if holds(e.paragraph_text, line)]
         cited = []
         for e in [first, *naming, *others]:
             if all(e.hit.article_id != c.hit.article_id for c in cited):
                 cited.append(e)
             if len(cited) == 3:
                 break
-        if named and not any(key in f" {normalise(c.paragraph_text)} " for c in cited):
+        if named and not any(holds(c.paragraph_text, line) for c in cited):
             # "Gwyneth Paltrow" for a sentence that says "Paltrow": cite where the article
             # gives the full name too.
             full = _naming_sentence(first, article(), line)

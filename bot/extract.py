@@ -261,6 +261,12 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text.lower())).strip()
 
 
+def holds(text: str, phrase: str) -> bool:
+    """Does `text` hold `phrase` as whole words, case and punctuation aside ("Paltrow" is in
+    "Gwyneth Paltrow's", "rat" is not in "Pirates")?"""
+    return f" {normalise(phrase)} " in f" {normalise(text)} "
+
+
 _INITIAL_DOT = re.compile(r"\b([A-Za-z])\.")
 _TITLED = TITLES | {"Former"}
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from itertools import pairwise
 
-from bot.extract import normalise
+from bot.extract import holds, normalise
 from index.search import STOPWORDS, query_terms
 
 # Kinds whose members news names by common nouns. Person, company, team or work kinds are
@@ -127,10 +127,6 @@ def kind_member(kind: str, sentence: str, question: str) -> str | None:
     return None
 
 
-def _within(text: str, name: str) -> bool:
-    return f" {normalise(text)} " in f" {normalise(name)} "
-
-
 def best_thing(
     candidates: Sequence[str], cosines: Sequence[float], name_cosine: float, name: str
 ) -> str | None:
@@ -139,6 +135,6 @@ def best_thing(
     for i in sorted(range(len(candidates)), key=lambda i: -cosines[i]):
         if cosines[i] < max(MIN_KIND_COSINE, name_cosine + KIND_MARGIN):
             return None
-        if not _within(candidates[i], name):
+        if not holds(name, candidates[i]):
             return candidates[i]
     return None
