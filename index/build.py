@@ -26,6 +26,7 @@ from index.store import (
     StoreError,
     VectorCache,
     build_faiss,
+    common_terms,
     copy_database,
     current_generation,
     index_lock,
@@ -461,6 +462,7 @@ def build_index(
                         {"key": "faiss_index", "value": settings.faiss_index},
                         {"key": "chunk_words", "value": str(settings.chunk_words)},
                         {"key": "built_at", "value": now},
+                        {"key": "common_terms", "value": " ".join(common_terms(db))},
                     ],
                     pk="key",
                 )

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 import numpy as np
+import snowballstemmer
 
 from index.chunking import PARAGRAPH_SEPARATOR, chunk_parts
 from index.dates import DateWindow, in_window, parse_iso
@@ -49,14 +50,16 @@ def query_terms(text: str) -> list[str]:
     return out
 
 
-def fts_query(text: str) -> str:
-    """An FTS5 MATCH expression: any content word (BM25 ranks documents with more of them)."""
-    parts = []
-    for term in query_terms(text):
-        cleaned = re.sub(r"[^a-z0-9]+", " ", term).strip()
-        if cleaned:
-            parts.append('"' + cleaned + '"')
-    return " OR ".join(parts)
+_STEMMER = snowballstemmer.stemmer("porter")  # FTS5's porter tokenizer's stems
+
+
+def fts_query(text: str, common: frozenset[str] = frozenset()) -> str:
+    """An FTS5 MATCH expression: any content word (BM25 ranks documents with more of them),
+    without the words whose stems are all `common`, unless nothing else is left."""
+    words = [re.sub(r"[^a-z0-9]+", " ", term).strip() for term in query_terms(text)]
+    words = [w for w in words if w]
+    rare = [w for w in words if not set(_STEMMER.stemWords(w.split())) <= common]
+    return " OR ".join(f'"{w}"' for w in rare or words)
 
 
 @dataclass(frozen=True)
@@ -182,7 +185,9 @@ def search(
 
     # FAISS and SQLite both release the GIL: BM25 runs beside the dense search, not after it.
     t = time.perf_counter()
-    keyword_future = _KEYWORD_THREAD.submit(_timed, index.keyword, fts_query(query.text), pool)
+    keyword_future = _KEYWORD_THREAD.submit(
+        _timed, index.keyword, fts_query(query.text, index.common_terms), pool
+    )
     dense = index.dense(vector, pool)
     timings["dense"] = (time.perf_counter() - t) * 1000
     keyword, timings["keyword"] = keyword_future.result()

@@ -365,6 +365,21 @@ class IndexInfo:
     size_bytes: int
 
 
+# A word in more than this share of chunks tells BM25 little ("new", "state") and costs it the
+# most: its posting list is the longest. The keyword search leaves such words out.
+COMMON_SHARE = 0.2
+
+
+def common_terms(db: sqlite_utils.Database, share: float = COMMON_SHARE) -> list[str]:
+    """The FTS5 terms (Porter stems) found in more than `share` of the chunks."""
+    total = db.execute("select count(*) from chunks").fetchone()[0]
+    db.execute(
+        "create virtual table if not exists temp.chunk_terms using fts5vocab(main, chunks_fts, row)"
+    )
+    rows = db.execute("select term from temp.chunk_terms where doc > ?", [share * total])
+    return sorted(r[0] for r in rows)
+
+
 class NewsIndex:
     """A read-only view of one generation: per-thread SQLite connections plus the FAISS index."""
 
@@ -383,6 +398,11 @@ class NewsIndex:
             raise IndexInconsistent(
                 f"{db_path} has no model recorded; run `newsbot index --rebuild`."
             )
+        # Stored by the run that built the generation; counted here for an older one.
+        stored = self.meta.get("common_terms")
+        self.common_terms = frozenset(
+            stored.split() if stored is not None else common_terms(self.db)
+        )
         self.faiss = faiss.read_index(str(faiss_path))
         # Indexes built before sentence vectors were stored have none: answering encodes then.
         self.has_sentence_vectors = self.db.table("chunk_sentences").exists()

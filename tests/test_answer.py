@@ -214,3 +214,30 @@ def test_a_thing_of_the_kind_asked_for_is_the_answer_not_a_name(
     )
     assert answer.text.startswith("purple"), answer.text
     assert "wore purple" in answer.citations[0].quote
+
+
+def test_of_the_names_a_sentence_gives_the_one_of_the_kind_asked_for_answers(
+    tmp_path: Path, real_embedder
+) -> None:
+    from index.build import build_index
+    from index.store import open_index
+
+    news = tmp_path / "news"
+    write_article(
+        news,
+        "layoffs.txt",
+        "Tech layoffs spread",
+        "Wave of layoffs: Amazon said on Wednesday that it will cut 18,000 jobs, the latest "
+        "tech giant to announce significant layoffs.",
+        source="Example News",
+        published="2023-01-05",
+    )
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data", corpus_paths=[news])
+    build_index(settings.corpus_paths, settings, real_embedder)
+    ctx = AnswerContext(open_index(settings.data_dir), real_embedder, settings)
+    answer = ask(
+        ctx,
+        "Which company is the latest tech giant to announce significant layoffs?",
+        as_of=date(2023, 1, 6),
+    )
+    assert answer.text.startswith("Amazon"), answer.text  # a company, not "Wave"

@@ -11,6 +11,7 @@ from bot.answer import (
     Evidence,
     Turn,
     cannot_be_place,
+    kind_phrase,
     kind_words,
     mentions_verb,
     relation,
@@ -446,6 +447,24 @@ def _voted(
     """The answer `vote` finds, or None."""
     choice = vote(question, answer_type, evidence, subtype=subtype)
     return None if choice is None else choice.text
+
+
+def test_the_kind_of_name_asked_for_without_the_verb_after_it() -> None:
+    assert kind_phrase("Which company this week agreed to pay $30 million?", NAME) == "company"
+    assert kind_phrase("Which actor paid tribute to Karl Lagerfeld?", NAME) == "actor"
+    assert kind_phrase("Which major pharmacy chain filed for bankruptcy?", NAME) == (
+        "major pharmacy"
+    )
+    assert kind_phrase("Who won the election?", PERSON_OR_GROUP) is None
+
+
+def test_vote_prefers_the_name_nearest_the_kind_asked_for() -> None:
+    question = "Which company is the latest tech giant to announce significant layoffs?"
+    evidence = _evidence(["Wave of layoffs: Amazon will cut 18,000 jobs, its chief said."])
+    assert _voted(question, NAME, evidence) == "Wave"  # named first
+    near = {"Amazon": 0.6, "Wave": 0.1}
+    choice = vote(question, NAME, evidence, fit=lambda texts: [near[t] for t in texts])
+    assert choice is not None and choice.text == "Amazon"
 
 
 def test_vote_prefers_the_asked_kind_of_place_and_full_names() -> None:

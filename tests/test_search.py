@@ -9,8 +9,8 @@ from pathlib import Path
 from bot.config import Settings
 from index.build import build_index
 from index.dates import DATE_SLACK, recent, resolve
-from index.search import Hit, SearchQuery, matched_text, search, widen
-from index.store import NewsIndex, open_index
+from index.search import Hit, SearchQuery, fts_query, matched_text, search, widen
+from index.store import NewsIndex, common_terms, open_index, open_writable
 from tests.conftest import write_article
 from tests.fakes import HashEmbedder
 
@@ -144,3 +144,23 @@ def test_a_chunk_a_passage_already_shows_is_kept_as_that_passage_s_evidence(
         assert bare.text in p.text and bare.chunk_paragraphs is None
         assert ranked.index(cid) > ranked.index(p.chunk)
         assert p.chunks == (p, *p.merged)
+
+
+def test_words_in_most_chunks_are_left_out_of_the_keyword_search(
+    tmp_path: Path, embedder: HashEmbedder
+) -> None:
+    index, _ = _pier_story(tmp_path, embedder)
+    # Every paragraph speaks of the harbour's cranes: only the number tells them apart.
+    assert {"harbour", "crane", "berth", "pier"} <= index.common_terms
+    assert "7" not in index.common_terms
+    assert fts_query("Which harbour had 7 cranes?", index.common_terms) == '"7"'
+    assert fts_query("harbour cranes", index.common_terms) == '"harbour" OR "cranes"'
+    # The build stores them; a generation built before it did has them counted on opening.
+    stored = index.meta["common_terms"].split()
+    assert stored == common_terms(index.db)
+    db = open_writable(index.path / "news.db")
+    db.execute("delete from meta where key = 'common_terms'")
+    db.conn.commit()
+    db.close()
+    reopened = NewsIndex(index.path)
+    assert "common_terms" not in reopened.meta and reopened.common_terms == frozenset(stored)
