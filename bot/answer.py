@@ -571,13 +571,18 @@ FIT_CANDIDATES = 8  # the best supported candidates that the kind's cosine may r
 KindFit = Callable[[Sequence[str]], Sequence[float]]
 
 
+# A past form after the kind ("which company agreed", "which network aired"); not "seed",
+# "breed" or "red".
+_PAST_FORM = re.compile(r"(?<=[a-z]{3})(?<!e)ed$|^agreed$")
+
+
 def kind_phrase(question: str, answer_type: str) -> str | None:
     """The words naming the kind of name asked for ("Which actor paid tribute ...?" -> "actor"),
-    without a verb that follows them."""
+    without a past form of a verb that follows them."""
     words = [
         w
         for w in kind_words(question, answer_type)
-        if w.lower() not in STOPWORDS and not w.endswith("ed") and w not in _IRREGULAR
+        if w.lower() not in STOPWORDS and not _PAST_FORM.search(w) and w not in _IRREGULAR
     ]
     return " ".join(words) or None
 
@@ -1021,8 +1026,11 @@ def answer_question(
     fit = _kind_fit(ctx.embedder, kind_phrase(resolved, kind.answer_type))
     if chosen is not None and fit is not None:
         # The kind's cosine reorders the names voted for ("Amazon", not "Wave", for "which
-        # company"); it does not turn a decline into an answer.
-        chosen = vote(resolved, kind.answer_type, evidence, subtype=kind.subtype, fit=fit)
+        # company"); it neither turns a decline into an answer nor picks a name the kind
+        # cannot be.
+        fitted = vote(resolved, kind.answer_type, evidence, subtype=kind.subtype, fit=fit)
+        if not _kind_missing(kind, fitted, resolved):
+            chosen = fitted
     cited: list[Evidence]
     voted = evidence  # the sentences the answer is voted from
     verb = asked_verb(question)

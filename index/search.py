@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import numpy as np
@@ -50,16 +52,37 @@ def query_terms(text: str) -> list[str]:
     return out
 
 
-_STEMMER = snowballstemmer.stemmer("porter")  # FTS5's porter tokenizer's stems
+# A stemmer object keeps state between calls: one thread at a time (answers run in threads).
+_STEMMER = snowballstemmer.stemmer("porter")
+_STEMMER_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1 << 16)
+def fts_stem(word: str) -> str:
+    """A word as FTS5's porter tokenizer indexes it: Porter's stem, words under three letters
+    as they are ("us" stays "us")."""
+    if len(word) < 3:
+        return word
+    with _STEMMER_LOCK:
+        return _STEMMER.stemWord(word)
 
 
 def fts_query(text: str, common: frozenset[str] = frozenset()) -> str:
     """An FTS5 MATCH expression: any content word (BM25 ranks documents with more of them),
-    without the words whose stems are all `common`, unless nothing else is left."""
+    without the single words whose stems are `common`, unless nothing else is left. (A phrase
+    of common words, "all-time", is rare as a phrase and stays.)"""
     words = [re.sub(r"[^a-z0-9]+", " ", term).strip() for term in query_terms(text)]
     words = [w for w in words if w]
-    rare = [w for w in words if not set(_STEMMER.stemWords(w.split())) <= common]
+    rare = [w for w in words if " " in w or fts_stem(w) not in common]
     return " OR ".join(f'"{w}"' for w in rare or words)
+
+
+def keyword_search(index: NewsIndex, text: str, k: int) -> list[tuple[int, float]]:
+    """BM25 over the question's telling words; over all of them when those match nothing (a
+    word the index lacks, beside common ones)."""
+    telling, every = fts_query(text, index.common_terms), fts_query(text)
+    hits = index.keyword(telling, k)
+    return hits if hits or telling == every else index.keyword(every, k)
 
 
 @dataclass(frozen=True)
@@ -185,9 +208,7 @@ def search(
 
     # FAISS and SQLite both release the GIL: BM25 runs beside the dense search, not after it.
     t = time.perf_counter()
-    keyword_future = _KEYWORD_THREAD.submit(
-        _timed, index.keyword, fts_query(query.text, index.common_terms), pool
-    )
+    keyword_future = _KEYWORD_THREAD.submit(_timed, keyword_search, index, query.text, pool)
     dense = index.dense(vector, pool)
     timings["dense"] = (time.perf_counter() - t) * 1000
     keyword, timings["keyword"] = keyword_future.result()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -9,7 +10,16 @@ from pathlib import Path
 from bot.config import Settings
 from index.build import build_index
 from index.dates import DATE_SLACK, recent, resolve
-from index.search import Hit, SearchQuery, fts_query, matched_text, search, widen
+from index.search import (
+    Hit,
+    SearchQuery,
+    fts_query,
+    fts_stem,
+    keyword_search,
+    matched_text,
+    search,
+    widen,
+)
 from index.store import NewsIndex, common_terms, open_index, open_writable
 from tests.conftest import write_article
 from tests.fakes import HashEmbedder
@@ -155,6 +165,11 @@ def test_words_in_most_chunks_are_left_out_of_the_keyword_search(
     assert "7" not in index.common_terms
     assert fts_query("Which harbour had 7 cranes?", index.common_terms) == '"7"'
     assert fts_query("harbour cranes", index.common_terms) == '"harbour" OR "cranes"'
+    # A word the index lacks among common ones: BM25 falls back to every word.
+    assert fts_query("Which harbour had zebras?", index.common_terms) == '"zebras"'
+    assert len(keyword_search(index, "Which harbour had zebras?", 5)) == 5
+    # A phrase of common words is rare as a phrase.
+    assert fts_query("the harbour-cranes story", index.common_terms) == '"harbour cranes"'
     # The build stores them; a generation built before it did has them counted on opening.
     stored = index.meta["common_terms"].split()
     assert stored == common_terms(index.db)
@@ -164,3 +179,14 @@ def test_words_in_most_chunks_are_left_out_of_the_keyword_search(
     db.close()
     reopened = NewsIndex(index.path)
     assert "common_terms" not in reopened.meta and reopened.common_terms == frozenset(stored)
+
+
+def test_stems_are_those_fts5_indexes() -> None:
+    words = "us ts cranes berths running nationalization harbour was this people states".split()
+    db = sqlite3.connect(":memory:")
+    db.execute("create virtual table t using fts5(text, tokenize='porter')")
+    db.executemany("insert into t values (?)", [(w,) for w in words])
+    db.execute("create virtual table v using fts5vocab(t, row)")
+    indexed = {row[0] for row in db.execute("select term from v")}
+    assert {fts_stem(w) for w in words} == indexed
+    assert fts_stem("us") == "us" and fts_stem("cranes") == "crane"
