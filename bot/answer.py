@@ -675,7 +675,7 @@ def vote(
         best = sorted(tally, key=lambda k: tally[k], reverse=True)[:FIT_CANDIDATES]
         for k, cosine in zip(best, fit([surface[k] for k in best]), strict=True):
             tally[k] *= math.exp(KIND_FIT * cosine)
-        tally = {k: tally[k] for k in best}  # the rest, unweighed, are out of the running
+        tally = {k: tally[k] for k in best}  # the rest, unweighted, are out of the running
     key = max(tally, key=lambda k: (tally[k], len(k)))
     return Choice(surface[key], support[key])
 
