@@ -571,9 +571,10 @@ FIT_CANDIDATES = 8  # the best supported candidates that the kind's cosine may r
 KindFit = Callable[[Sequence[str]], Sequence[float]]
 
 
-# A past form after the kind ("which company agreed", "which network aired"); not "seed",
-# "breed" or "red".
-_PAST_FORM = re.compile(r"(?<=[a-z]{3})(?<!e)ed$|^agreed$")
+# Kind words that end as past forms do ("which company agreed", "which actor died").
+_NOUNS_IN_ED = frozenset(
+    "seed breed speed need red bed shed sled creed greed feed deed weed steed".split()
+)
 
 
 def kind_phrase(question: str, answer_type: str) -> str | None:
@@ -582,7 +583,9 @@ def kind_phrase(question: str, answer_type: str) -> str | None:
     words = [
         w
         for w in kind_words(question, answer_type)
-        if w.lower() not in STOPWORDS and not _PAST_FORM.search(w) and w not in _IRREGULAR
+        if w.lower() not in STOPWORDS
+        and (not w.endswith("ed") or w in _NOUNS_IN_ED)
+        and w not in _IRREGULAR
     ]
     return " ".join(words) or None
 
@@ -771,6 +774,22 @@ def _kind_missing(kind: QuestionKind, chosen: Choice | None, question: str) -> b
         and is_place(chosen.text)
         and cannot_be_place(kind_words(question, NAME))
     )
+
+
+def fitted_vote(
+    question: str,
+    kind: QuestionKind,
+    evidence: Sequence[Evidence],
+    plain: Choice | None,
+    fit: KindFit | None,
+) -> Choice | None:
+    """The vote with its names reordered by their fit to the kind asked for ("Amazon", not
+    "Wave", for "which company"), unless that picks a name the kind cannot be: then `plain`,
+    the vote without it."""
+    if plain is None or fit is None:
+        return plain
+    fitted = vote(question, kind.answer_type, evidence, subtype=kind.subtype, fit=fit)
+    return plain if _kind_missing(kind, fitted, question) else fitted
 
 
 def _supporting(evidence: Sequence[Evidence]) -> list[Evidence]:
@@ -1023,14 +1042,10 @@ def answer_question(
         chosen = vote(resolved, kind.answer_type, evidence, subtype=kind.subtype)
     if _kind_missing(kind, chosen, resolved):
         return decline()
+    # The kind's cosine reorders the names voted for only now: it does not turn a decline
+    # into an answer.
     fit = _kind_fit(ctx.embedder, kind_phrase(resolved, kind.answer_type))
-    if chosen is not None and fit is not None:
-        # The kind's cosine reorders the names voted for ("Amazon", not "Wave", for "which
-        # company"); it neither turns a decline into an answer nor picks a name the kind
-        # cannot be.
-        fitted = vote(resolved, kind.answer_type, evidence, subtype=kind.subtype, fit=fit)
-        if not _kind_missing(kind, fitted, resolved):
-            chosen = fitted
+    chosen = fitted_vote(resolved, kind, evidence, chosen, fit)
     cited: list[Evidence]
     voted = evidence  # the sentences the answer is voted from
     verb = asked_verb(question)
@@ -1045,7 +1060,8 @@ def answer_question(
         if not saying:
             return decline()
         # No name of the right kind in them ("But she said ..."): the sentence is the answer.
-        chosen = vote(resolved, kind.answer_type, saying, subtype=kind.subtype, fit=fit)
+        chosen = vote(resolved, kind.answer_type, saying, subtype=kind.subtype)
+        chosen = fitted_vote(resolved, kind, saying, chosen, fit)
         best = saying[0]
         voted = saying
     thing = False

@@ -11,6 +11,7 @@ from bot.answer import (
     Evidence,
     Turn,
     cannot_be_place,
+    fitted_vote,
     kind_phrase,
     kind_words,
     mentions_verb,
@@ -455,6 +456,7 @@ def test_the_kind_of_name_asked_for_without_the_verb_after_it() -> None:
     assert kind_phrase("Which pharmacy chain filed for bankruptcy?", NAME) == "pharmacy chain"
     assert kind_phrase("Which cat breed agreed with the judges?", NAME) == "cat breed"
     assert kind_phrase("Which seed is the rarest?", NAME) == "seed"
+    assert kind_phrase("Which actor died this week?", NAME) == "actor"
     assert kind_phrase("Who won the election?", PERSON_OR_GROUP) is None
 
 
@@ -465,6 +467,24 @@ def test_vote_prefers_the_name_nearest_the_kind_asked_for() -> None:
     near = {"Amazon": 0.6, "Wave": 0.1}
     choice = vote(question, NAME, evidence, fit=lambda texts: [near[t] for t in texts])
     assert choice is not None and choice.text == "Amazon"
+
+
+def test_the_kind_s_fit_never_picks_a_name_the_kind_cannot_be() -> None:
+    question = "Which coffee chain is selling boozy drinks?"
+    evidence = _evidence(["Dunkin will sell the drinks in Massachusetts, a spokesperson said."])
+    kind = classify(question)
+    plain = vote(question, NAME, evidence)
+    assert plain is not None and plain.text == "Dunkin"
+
+    def near(place: float):
+        return lambda texts: [place if t == "Massachusetts" else 0.0 for t in texts]
+
+    # Near enough to the kind, the state would win the vote; but a state is no coffee chain,
+    # so the plain vote stands.
+    fitted = vote(question, NAME, evidence, fit=near(3.0))
+    assert fitted is not None and fitted.text == "Massachusetts"
+    chosen = fitted_vote(question, kind, evidence, plain, near(3.0))
+    assert chosen is not None and chosen.text == "Dunkin"
 
 
 def test_vote_prefers_the_asked_kind_of_place_and_full_names() -> None:
