@@ -942,16 +942,15 @@ def search_query(
 THING_SENTENCES = 3  # the best sentences in which a thing of the kind asked for is looked for
 
 
+def _cosines(embedder: Embedder, kind: str, texts: Sequence[str]) -> list[float]:
+    """Each text's cosine to `kind` by the embedding model (one encoding call)."""
+    vectors = embedder.encode([kind, *texts])
+    return [float(v @ vectors[0]) for v in vectors[1:]]
+
+
 def _kind_fit(embedder: Embedder, kind: str | None) -> KindFit | None:
-    """Cosines of texts to `kind` by the embedding model, for the vote."""
-    if kind is None:
-        return None
-
-    def fit(texts: Sequence[str]) -> list[float]:
-        vectors = embedder.encode([kind, *texts])
-        return [float(v @ vectors[0]) for v in vectors[1:]]
-
-    return fit
+    """Cosines of texts to `kind`, for the vote."""
+    return None if kind is None else partial(_cosines, embedder, kind)
 
 
 def _thing_choice(
@@ -966,9 +965,7 @@ def _thing_choice(
     if not pairs:
         return None
     texts = list(dict.fromkeys(c for c, _ in pairs))
-    vectors = ctx.embedder.encode([kind, name.text, *texts])
-    cosines = [float(v @ vectors[0]) for v in vectors[2:]]
-    near = float(vectors[1] @ vectors[0])
+    near, *cosines = _cosines(ctx.embedder, kind, [name.text, *texts])
     text = None
     if members:
         first = members[0][0]

@@ -80,9 +80,11 @@ def fts_query(text: str, common: frozenset[str] = frozenset()) -> str:
 def keyword_search(index: NewsIndex, text: str, k: int) -> list[tuple[int, float]]:
     """BM25 over the question's telling words; over all of them when those match nothing (a
     word the index lacks, beside common ones)."""
-    telling, every = fts_query(text, index.common_terms), fts_query(text)
+    telling = fts_query(text, index.common_terms)
     hits = index.keyword(telling, k)
-    return hits if hits or telling == every else index.keyword(every, k)
+    if hits or (every := fts_query(text)) == telling:
+        return hits
+    return index.keyword(every, k)
 
 
 @dataclass(frozen=True)

@@ -187,26 +187,32 @@ def test_wikinews_questions(
     assert answer.citations[0].quote in answer.citations[0].paragraph_text
 
 
-def test_a_thing_of_the_kind_asked_for_is_the_answer_not_a_name(
-    tmp_path: Path, real_embedder
-) -> None:
+def one_article_context(
+    tmp_path: Path, embedder, title: str, *paragraphs: str, published: str
+) -> AnswerContext:
+    """An answer context over an index of one article, built with the real model."""
     from index.build import build_index
     from index.store import open_index
 
     news = tmp_path / "news"
-    write_article(
-        news,
-        "lupus.txt",
+    write_article(news, "story.txt", title, *paragraphs, source="Example News", published=published)
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data", corpus_paths=[news])
+    build_index(settings.corpus_paths, settings, embedder)
+    return AnswerContext(open_index(settings.data_dir), embedder, settings)
+
+
+def test_a_thing_of_the_kind_asked_for_is_the_answer_not_a_name(
+    tmp_path: Path, real_embedder
+) -> None:
+    ctx = one_article_context(
+        tmp_path,
+        real_embedder,
         "World Lupus Day brings supporters out",
         "Thousands of supporters across Europe and America wore purple on Wednesday to show "
         "their support for people living with lupus on World Lupus Day.",
         "The Lupus Foundation of America said the day raises awareness of the disease.",
-        source="Example News",
         published="2023-05-11",
     )
-    settings = Settings(_env_file=None, data_dir=tmp_path / "data", corpus_paths=[news])
-    build_index(settings.corpus_paths, settings, real_embedder)
-    ctx = AnswerContext(open_index(settings.data_dir), real_embedder, settings)
     answer = ask(
         ctx,
         "People showed their support for World Lupus Day by wearing which color?",
@@ -219,22 +225,14 @@ def test_a_thing_of_the_kind_asked_for_is_the_answer_not_a_name(
 def test_of_the_names_a_sentence_gives_the_one_of_the_kind_asked_for_answers(
     tmp_path: Path, real_embedder
 ) -> None:
-    from index.build import build_index
-    from index.store import open_index
-
-    news = tmp_path / "news"
-    write_article(
-        news,
-        "layoffs.txt",
+    ctx = one_article_context(
+        tmp_path,
+        real_embedder,
         "Tech layoffs spread",
         "Wave of layoffs: Amazon said on Wednesday that it will cut 18,000 jobs, the latest "
         "tech giant to announce significant layoffs.",
-        source="Example News",
         published="2023-01-05",
     )
-    settings = Settings(_env_file=None, data_dir=tmp_path / "data", corpus_paths=[news])
-    build_index(settings.corpus_paths, settings, real_embedder)
-    ctx = AnswerContext(open_index(settings.data_dir), real_embedder, settings)
     answer = ask(
         ctx,
         "Which company is the latest tech giant to announce significant layoffs?",
