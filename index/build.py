@@ -12,13 +12,11 @@ from pathlib import Path
 import numpy as np
 import sqlite_utils
 
-from index.articles import Article, Skipped, sha1_hex
-from index.chunking import chunk_paragraphs, chunk_sentences, paragraphs_of
 from index.config import IndexSettings
-from index.dedupe import NearDuplicateIndex, signature
 from index.embedder import Embedder
-from index.loaders import load_paths
-from index.store import (
+from index.ingest.articles import Article, Skipped, sha1_hex
+from index.ingest.loaders import load_paths
+from index.store.catalog import (
     DB_NAME,
     FAISS_NAME,
     SENTENCE_DTYPE,
@@ -38,6 +36,8 @@ from index.store import (
     switch_generation,
     write_faiss,
 )
+from index.text.chunking import chunk_paragraphs, chunk_sentences, paragraphs_of
+from index.text.dedupe import NearDuplicateIndex, signature
 
 log = logging.getLogger(__name__)
 

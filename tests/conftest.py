@@ -55,7 +55,7 @@ def corpus_settings(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> 
 
 @pytest.fixture(scope="session")
 def corpus_context(corpus_settings: Settings, real_embedder):
-    from bot.answer import AnswerContext
+    from bot.answering import AnswerContext
     from index.store import open_index
 
     return AnswerContext(open_index(corpus_settings.data_dir), real_embedder, corpus_settings)

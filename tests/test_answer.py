@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import AnswerContext, Turn, answer_question, answer_to_json, choose
+from bot.answering import AnswerContext, Turn, answer_question, answer_to_json, choose
 from bot.config import Settings
 from bot.types import Answer
 from tests.conftest import write_article

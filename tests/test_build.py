@@ -14,7 +14,7 @@ import pytest
 
 from bot.config import Settings
 from index.build import build_index
-from index.store import (
+from index.store.catalog import (
     FAISS_NAME,
     IndexBusy,
     IndexInconsistent,

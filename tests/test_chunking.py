@@ -3,9 +3,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.articles import Article
-from index.chunking import chunk_paragraphs, paragraphs_of, word_count
-from index.sentences import sentence_spans, split_sentences
+from index.ingest.articles import Article
+from index.text.chunking import chunk_paragraphs, paragraphs_of, word_count
+from index.text.sentences import sentence_spans, split_sentences
 
 
 def article(*paragraphs: str, key: str = "k") -> Article:

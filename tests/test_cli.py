@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import cli
 from bot.config import Settings
+from bot.surfaces.terminal.cli import cli
 from tests.conftest import CORPUS
 
 

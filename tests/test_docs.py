@@ -11,9 +11,9 @@ import pytest
 from pydantic import SecretStr
 from telegram.ext import CommandHandler
 
-from bot import messages
-from bot.cli import cli
 from bot.config import Settings
+from bot.surfaces import messages
+from bot.surfaces.terminal.cli import cli
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 # Sections the other half of the docs still has to fill in; tighten this set as they land.
@@ -32,7 +32,9 @@ def mentions(text: str, word: str) -> bool:
 
 def registered_commands() -> set[str]:
     """Every /command the Telegram bot handles, from the application it really builds."""
-    from bot.telegram import build_application  # PTB and faiss, but no model and no network
+    from bot.surfaces.telegram.app import (
+        build_application,  # PTB and faiss, but no model and no network
+    )
 
     settings = Settings(_env_file=None, telegram_token=SecretStr("123:abc"))
     app = build_application(settings, cast(Any, None), cast(Any, None))

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.baseline import (
+from bot.config import Settings
+from bot.evaluation.baseline import (
     MANIFEST_NAME,
     BaselineChunk,
     DenseBaseline,
@@ -23,9 +24,8 @@ from bot.baseline import (
     chunk_articles,
     window_spans,
 )
-from bot.config import Settings
-from bot.eval_data import EvalDataError, Question, read_questions
-from bot.evaluate import (
+from bot.evaluation.data import EvalDataError, Question, read_questions
+from bot.evaluation.runner import (
     EvalOptions,
     contains_answer,
     eval_cmd,
@@ -44,9 +44,9 @@ from bot.evaluate import (
     summarise_by_type,
 )
 from bot.types import Answer, Citation, Passage
-from index.articles import Article
-from index.chunking import chunk_sentences
-from index.store import current_generation, open_index
+from index.ingest.articles import Article
+from index.store.catalog import current_generation, open_index
+from index.text.chunking import chunk_sentences
 from tests.conftest import write_article
 from tests.fakes import HashEmbedder
 

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from index.articles import Article, Skipped
-from index.boilerplate import body_paragraphs, clean, is_furniture
-from index.loaders import (
+from index.ingest.articles import Article, Skipped
+from index.ingest.boilerplate import body_paragraphs, clean, is_furniture
+from index.ingest.loaders import (
     article_from_record,
     article_from_text,
     iter_files,

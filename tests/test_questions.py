@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from bot.answer import (
+from bot.answering.pipeline import (
     Evidence,
     Turn,
     cannot_be_place,
@@ -27,8 +27,8 @@ from bot.answer import (
     vote,
     with_day,
 )
-from bot.apposition import described_as, who_is
-from bot.extract import (
+from bot.language.en.apposition import described_as, who_is
+from bot.language.en.extract import (
     Candidate,
     candidates,
     fuller_name,
@@ -39,19 +39,10 @@ from bot.extract import (
     wrong_span,
     wrong_unit,
 )
-from bot.places import continents_asked, on_continent, place_in
-from bot.questions import (
-    CITY,
-    COUNTRY,
-    DATE,
-    NAME,
-    NUMBER,
-    OTHER,
-    PERCENT,
-    PERSON_OR_GROUP,
-    PLACE,
-    US_STATE,
-    YEAR,
+from bot.language.en.places import continents_asked, on_continent, place_in
+from bot.language.en.questions import (
+    AnswerType,
+    Subtype,
     acted_on,
     asked_about,
     attitude_holder,
@@ -61,8 +52,8 @@ from bot.questions import (
     role_words,
     states_attitude,
 )
-from index.dates import day_of, resolve
-from index.search import Hit, fts_query, query_terms, widen
+from index.search.hybrid import Hit, fts_query, query_terms, widen
+from index.text.dates import day_of, resolve
 
 TODAY = date(2023, 3, 15)
 
@@ -99,24 +90,27 @@ def test_no_time_expression_no_window() -> None:
 @pytest.mark.parametrize(
     ("question", "kind"),
     [
-        ("Who warned the US?", PERSON_OR_GROUP),
-        ("When does the war end?", DATE),
-        ("Where did the plane crash?", PLACE),
-        ("How many people died?", NUMBER),
-        ("He is a valued member of which team?", NAME),
-        ("Which country hosted the summit?", PLACE),
+        ("Who warned the US?", AnswerType.PERSON_OR_GROUP),
+        ("When does the war end?", AnswerType.DATE),
+        ("Where did the plane crash?", AnswerType.PLACE),
+        ("How many people died?", AnswerType.NUMBER),
+        ("He is a valued member of which team?", AnswerType.NAME),
+        ("Which country hosted the summit?", AnswerType.PLACE),
         # The word opening the asking sentence decides, not a relative pronoun or a clause.
-        ("What will Trump and Abe do for dinner when they meet?", OTHER),
-        ("Which airline will pay passengers who were stranded?", NAME),
-        ("A man who escaped from prison was caught. How many days was he free?", NUMBER),
-        ("The guild, which represents writers, went on strike. When did they last strike?", DATE),
+        ("What will Trump and Abe do for dinner when they meet?", AnswerType.OTHER),
+        ("Which airline will pay passengers who were stranded?", AnswerType.NAME),
+        ("A man who escaped from prison was caught. How many days was he free?", AnswerType.NUMBER),
+        (
+            "The guild, which represents writers, went on strike. When did they last strike?",
+            AnswerType.DATE,
+        ),
         # With none opening it, the last one asks; a "when" opening a clause asks nothing.
-        ("Fans cheered when the trailer was released for which remake?", NAME),
-        ("Users who clicked ads may get a cut from which search engine?", NAME),
-        ("Twelve people were hurt when a crane collapsed in which major city?", PLACE),
-        ("Fans of which band cheered when the police arrived?", NAME),
-        ("When the trailer was released, fans cheered for which remake?", NAME),
-        ("The prime minister, who resigned on Monday, will leave office when?", DATE),
+        ("Fans cheered when the trailer was released for which remake?", AnswerType.NAME),
+        ("Users who clicked ads may get a cut from which search engine?", AnswerType.NAME),
+        ("Twelve people were hurt when a crane collapsed in which major city?", AnswerType.PLACE),
+        ("Fans of which band cheered when the police arrived?", AnswerType.NAME),
+        ("When the trailer was released, fans cheered for which remake?", AnswerType.NAME),
+        ("The prime minister, who resigned on Monday, will leave office when?", AnswerType.DATE),
     ],
 )
 def test_question_types(question: str, kind: str) -> None:
@@ -160,22 +154,22 @@ def test_plural_questions_ask_for_several_names(question: str, plural: bool) -> 
 
 def test_candidates_by_type() -> None:
     s = "On Monday, Russian Foreign Minister Sergey Lavrov said Kazakhstan and Tajikistan joined."
-    found = [c.text for c in candidates(s, PERSON_OR_GROUP)]
+    found = [c.text for c in candidates(s, AnswerType.PERSON_OR_GROUP)]
     assert "Sergey Lavrov" in " ".join(found) and "Kazakhstan" in found and "Tajikistan" in found
     assert "On" not in found
-    assert [c.text for c in candidates("It ends on August 31, a date set by Biden.", DATE)] == [
-        "August 31"
-    ]
-    assert [c.text for c in candidates("More than 100,000 US troops were there.", NUMBER)] == [
-        "100,000"
-    ]
+    assert [
+        c.text for c in candidates("It ends on August 31, a date set by Biden.", AnswerType.DATE)
+    ] == ["August 31"]
+    assert [
+        c.text for c in candidates("More than 100,000 US troops were there.", AnswerType.NUMBER)
+    ] == ["100,000"]
     # Times of day count nothing.
     sentence = "It starts at 9:30 a.m., or at 9 or even 10 p.m. in summer, with 600 guests."
-    assert [c.text for c in candidates(sentence, NUMBER)] == ["600"]
+    assert [c.text for c in candidates(sentence, AnswerType.NUMBER)] == ["600"]
     # Sentence adverbs and participles open sentences with a capital; they name nobody.
     for opening in ("Unsurprisingly, the", "Speaking to reporters, the", "Others said the"):
         sentence = f"{opening} court's liberal justices dissented on Tuesday."
-        assert candidates(sentence, PERSON_OR_GROUP) == []
+        assert candidates(sentence, AnswerType.PERSON_OR_GROUP) == []
     assert in_question("United States", "Who warned the United States?")
     assert not in_question("Bagram", "Which base did US troops vacate?")
     # A title the question leaves out does not make a new name.
@@ -185,8 +179,8 @@ def test_candidates_by_type() -> None:
     assert not in_question("General Electric", "Which company will build the electric grid?")
     # The kind the question asks for is no name of it; a name in that place is.
     question = "Which Apple executive announced it?"
-    assert kind_words(question, NAME) == ["executive"]
-    assert in_question("Apple Inc.", question, kind_words(question, NAME))
+    assert kind_words(question, AnswerType.NAME) == ["executive"]
+    assert in_question("Apple Inc.", question, kind_words(question, AnswerType.NAME))
 
 
 def test_outlet_restriction() -> None:
@@ -362,25 +356,37 @@ def test_only_the_matched_chunk_of_a_widened_passage_is_scored() -> None:
 @pytest.mark.parametrize(
     ("question", "kind", "subtype"),
     [
-        ("Biden made a secret trip to which country this week?", PLACE, COUNTRY),
-        ("Which US state is considering exonerating accused witches?", PLACE, US_STATE),
-        ("Which French city hosted the talks?", PLACE, CITY),
-        ("Which North African country was inundated with flooding?", PLACE, COUNTRY),
+        ("Biden made a secret trip to which country this week?", AnswerType.PLACE, Subtype.COUNTRY),
+        (
+            "Which US state is considering exonerating accused witches?",
+            AnswerType.PLACE,
+            Subtype.US_STATE,
+        ),
+        ("Which French city hosted the talks?", AnswerType.PLACE, Subtype.CITY),
+        (
+            "Which North African country was inundated with flooding?",
+            AnswerType.PLACE,
+            Subtype.COUNTRY,
+        ),
         (
             "The leader of which southeast Asian country is handing power to his son?",
-            PLACE,
-            COUNTRY,
+            AnswerType.PLACE,
+            Subtype.COUNTRY,
         ),
-        ("The US opened an embassy in which Pacific island nation?", PLACE, COUNTRY),
+        (
+            "The US opened an embassy in which Pacific island nation?",
+            AnswerType.PLACE,
+            Subtype.COUNTRY,
+        ),
         # A verb between them: the cities are not what is asked for.
-        ("Which storm hit cities along the coast?", NAME, None),
-        ("What year was she first elected?", DATE, YEAR),
-        ("What percentage of Brits suffer from misophonia?", NUMBER, PERCENT),
-        ("What is the name of SpaceX's rocket?", NAME, None),
-        ("Which company announced layoffs?", NAME, None),
+        ("Which storm hit cities along the coast?", AnswerType.NAME, None),
+        ("What year was she first elected?", AnswerType.DATE, Subtype.YEAR),
+        ("What percentage of Brits suffer from misophonia?", AnswerType.NUMBER, Subtype.PERCENT),
+        ("What is the name of SpaceX's rocket?", AnswerType.NAME, None),
+        ("Which company announced layoffs?", AnswerType.NAME, None),
         # The place word qualifies a person here.
-        ("What country music star died on Monday?", NAME, None),
-        ("Which state senator proposed the bill?", NAME, None),
+        ("What country music star died on Monday?", AnswerType.NAME, None),
+        ("Which state senator proposed the bill?", AnswerType.NAME, None),
     ],
 )
 def test_narrower_answer_kinds(question: str, kind: str, subtype: str | None) -> None:
@@ -405,29 +411,29 @@ def test_a_surname_gets_its_first_name_from_the_evidence() -> None:
     assert not is_fuller("White House", "House")
     assert fuller_name("Haley", ["Nobody else is named here."]) == "Haley"
     # "New" opens a name instead of being stripped as a sentence opener.
-    assert [c.text for c in candidates("New Zealand won in New York.", PLACE)] == [
+    assert [c.text for c in candidates("New Zealand won in New York.", AnswerType.PLACE)] == [
         "New Zealand",
         "New York",
     ]
 
 
 def test_places_of_a_kind_come_from_the_gazetteer() -> None:
-    assert place_in("Ukraine President Volodymyr Zelensky", COUNTRY) == "Ukraine"
-    assert place_in("Ukraine's", COUNTRY) == "Ukraine"
-    assert place_in("U.S.", COUNTRY) == "U.S."
-    assert place_in("Washington", COUNTRY) is None
-    assert place_in("Washington", US_STATE) == "Washington"
-    assert place_in("Kansas City", CITY) == "Kansas City"
-    assert place_in("New York", CITY) == "New York"
-    assert place_in("Montréal", CITY) == "Montréal" and place_in("Montreal", CITY)
+    assert place_in("Ukraine President Volodymyr Zelensky", Subtype.COUNTRY) == "Ukraine"
+    assert place_in("Ukraine's", Subtype.COUNTRY) == "Ukraine"
+    assert place_in("U.S.", Subtype.COUNTRY) == "U.S."
+    assert place_in("Washington", Subtype.COUNTRY) is None
+    assert place_in("Washington", Subtype.US_STATE) == "Washington"
+    assert place_in("Kansas City", Subtype.CITY) == "Kansas City"
+    assert place_in("New York", Subtype.CITY) == "New York"
+    assert place_in("Montréal", Subtype.CITY) == "Montréal" and place_in("Montreal", Subtype.CITY)
     # Part of a name is no place: only the first words, before a title.
-    assert place_in("California Rep. Kevin McCarthy", US_STATE) == "California"
-    assert place_in("Florida State Board of Education", US_STATE) == "Florida"
+    assert place_in("California Rep. Kevin McCarthy", Subtype.US_STATE) == "California"
+    assert place_in("Florida State Board of Education", Subtype.US_STATE) == "Florida"
     for text, kind in [
-        ("New Mexico", COUNTRY),
-        ("Bank of America", COUNTRY),
-        ("Michael Jordan", COUNTRY),
-        ("Washington Post", US_STATE),
+        ("New Mexico", Subtype.COUNTRY),
+        ("Bank of America", Subtype.COUNTRY),
+        ("Michael Jordan", Subtype.COUNTRY),
+        ("Washington Post", Subtype.US_STATE),
     ]:
         assert place_in(text, kind) is None, text
     assert in_question("US", "Who may now enter the U.S.?")
@@ -451,21 +457,27 @@ def _voted(
 
 
 def test_the_kind_of_name_asked_for_without_the_verb_after_it() -> None:
-    assert kind_phrase("Which company this week agreed to pay $30 million?", NAME) == "company"
-    assert kind_phrase("Which actor paid tribute to Karl Lagerfeld?", NAME) == "actor"
-    assert kind_phrase("Which pharmacy chain filed for bankruptcy?", NAME) == "pharmacy chain"
-    assert kind_phrase("Which cat breed agreed with the judges?", NAME) == "cat breed"
-    assert kind_phrase("Which seed is the rarest?", NAME) == "seed"
-    assert kind_phrase("Which actor died this week?", NAME) == "actor"
-    assert kind_phrase("Who won the election?", PERSON_OR_GROUP) is None
+    assert (
+        kind_phrase("Which company this week agreed to pay $30 million?", AnswerType.NAME)
+        == "company"
+    )
+    assert kind_phrase("Which actor paid tribute to Karl Lagerfeld?", AnswerType.NAME) == "actor"
+    assert (
+        kind_phrase("Which pharmacy chain filed for bankruptcy?", AnswerType.NAME)
+        == "pharmacy chain"
+    )
+    assert kind_phrase("Which cat breed agreed with the judges?", AnswerType.NAME) == "cat breed"
+    assert kind_phrase("Which seed is the rarest?", AnswerType.NAME) == "seed"
+    assert kind_phrase("Which actor died this week?", AnswerType.NAME) == "actor"
+    assert kind_phrase("Who won the election?", AnswerType.PERSON_OR_GROUP) is None
 
 
 def test_vote_prefers_the_name_nearest_the_kind_asked_for() -> None:
     question = "Which company is the latest tech giant to announce significant layoffs?"
     evidence = _evidence(["Wave of layoffs: Amazon will cut 18,000 jobs, its chief said."])
-    assert _voted(question, NAME, evidence) == "Wave"  # named first
+    assert _voted(question, AnswerType.NAME, evidence) == "Wave"  # named first
     near = {"Amazon": 0.6, "Wave": 0.1}
-    choice = vote(question, NAME, evidence, fit=lambda texts: [near[t] for t in texts])
+    choice = vote(question, AnswerType.NAME, evidence, fit=lambda texts: [near[t] for t in texts])
     assert choice is not None and choice.text == "Amazon"
 
 
@@ -473,7 +485,7 @@ def test_the_kind_s_fit_never_picks_a_name_the_kind_cannot_be() -> None:
     question = "Which coffee chain is selling boozy drinks?"
     evidence = _evidence(["Dunkin will sell the drinks in Massachusetts, a spokesperson said."])
     kind = classify(question)
-    plain = vote(question, NAME, evidence)
+    plain = vote(question, AnswerType.NAME, evidence)
     assert plain is not None and plain.text == "Dunkin"
 
     def near(place: float):
@@ -481,7 +493,7 @@ def test_the_kind_s_fit_never_picks_a_name_the_kind_cannot_be() -> None:
 
     # Near enough to the kind, the state would win the vote; but a state is no coffee chain,
     # so the plain vote stands.
-    fitted = vote(question, NAME, evidence, fit=near(3.0))
+    fitted = vote(question, AnswerType.NAME, evidence, fit=near(3.0))
     assert fitted is not None and fitted.text == "Massachusetts"
     chosen = fitted_vote(question, kind, evidence, plain, near(3.0))
     assert chosen is not None and chosen.text == "Dunkin"
@@ -495,13 +507,13 @@ def test_vote_prefers_the_asked_kind_of_place_and_full_names() -> None:
             "Biden met Ukraine President Volodymyr Zelensky in Kyiv.",
         ]
     )
-    choice = vote(question, PLACE, evidence, subtype=COUNTRY)
+    choice = vote(question, AnswerType.PLACE, evidence, subtype=Subtype.COUNTRY)
     assert choice is not None and choice.text == "Ukraine"
     assert choice.support == [evidence[1]]
     # No country among the best sentences: no name answers "which country" (the best
     # sentence will), though one would answer "where".
-    assert vote(question, PLACE, evidence[:1], subtype=COUNTRY) is None
-    assert _voted(question, PLACE, evidence[:1]) == "Washington"
+    assert vote(question, AnswerType.PLACE, evidence[:1], subtype=Subtype.COUNTRY) is None
+    assert _voted(question, AnswerType.PLACE, evidence[:1]) == "Washington"
     # A surname and the full name are one candidate: their support adds up.
     texts = [
         "Paltrow told the jury she was not at fault.",
@@ -510,17 +522,20 @@ def test_vote_prefers_the_asked_kind_of_place_and_full_names() -> None:
     ]
     question = "Which film star is on trial in Utah?"
     evidence = _evidence(texts, same_article=True)
-    choice = vote(question, NAME, evidence)
+    choice = vote(question, AnswerType.NAME, evidence)
     assert choice is not None and choice.text.endswith("Gwyneth Paltrow")
     assert choice.support == evidence[:2]
     # In two articles another Paltrow may be meant: two candidates.
-    assert _voted(question, NAME, _evidence(texts)) == "Paltrow"
+    assert _voted(question, AnswerType.NAME, _evidence(texts)) == "Paltrow"
     # Not places: "China" is not "Air China" named again.
     evidence = _evidence(["China said so.", "Air China flew him to Beijing."], same_article=True)
-    assert _voted("Who said so?", PERSON_OR_GROUP, evidence) == "China"
+    assert _voted("Who said so?", AnswerType.PERSON_OR_GROUP, evidence) == "China"
     # "What year": the year, not the weekday of the same sentence.
     evidence = _evidence(["On Tuesday she recalled winning her seat in 1992."])
-    assert _voted("What year was she first elected?", DATE, evidence, subtype=YEAR) == "1992"
+    assert (
+        _voted("What year was she first elected?", AnswerType.DATE, evidence, subtype=Subtype.YEAR)
+        == "1992"
+    )
 
 
 def test_the_kind_word_before_a_name_marks_the_answer() -> None:
@@ -529,16 +544,16 @@ def test_the_kind_word_before_a_name_marks_the_answer() -> None:
     assert head_words("Which professional golfer won?") == ["professional", "golfer"]
     # Chris Rock is named first, but "comedian Jimmy Kimmel" is what the question asks for.
     evidence = _evidence(["Chris Rock joked before host and comedian Jimmy Kimmel took the stage."])
-    assert _voted(question, NAME, evidence) == "Jimmy Kimmel"
+    assert _voted(question, AnswerType.NAME, evidence) == "Jimmy Kimmel"
     # A name may hold the kind word: it is no name the question already gives.
     evidence = _evidence(["Fox News settled the lawsuit on Tuesday."])
-    assert _voted("Which news organization agreed to pay?", NAME, evidence) == "Fox News"
+    assert _voted("Which news organization agreed to pay?", AnswerType.NAME, evidence) == "Fox News"
 
 
 def test_a_name_given_as_such_marks_the_answer() -> None:
     sentence = 'Coach Alireza Mehraban said the team\'s robot, named "Better Idea," scored.'
     assert (
-        _voted("What is the name of the team's robot?", NAME, _evidence([sentence]))
+        _voted("What is the name of the team's robot?", AnswerType.NAME, _evidence([sentence]))
         == "Better Idea"
     )
 
@@ -546,14 +561,22 @@ def test_a_name_given_as_such_marks_the_answer() -> None:
 def test_a_place_answers_only_a_kind_a_place_may_be() -> None:
     sentence = "The Massachusetts doughnut and coffee chain is launching Dunkin’ Spiked."
     assert (
-        _voted("Which coffee chain is releasing boozy drinks?", NAME, _evidence([sentence]))
+        _voted(
+            "Which coffee chain is releasing boozy drinks?", AnswerType.NAME, _evidence([sentence])
+        )
         == "Dunkin’ Spiked"
     )
     # A team may be a country.
     sentence = "Spain beat England in the final in Sydney."
-    assert _voted("Which team won the Women's World Cup?", NAME, _evidence([sentence])) == "Spain"
+    assert (
+        _voted("Which team won the Women's World Cup?", AnswerType.NAME, _evidence([sentence]))
+        == "Spain"
+    )
     question = "Candidates headed to which campaign-opening state this week?"
-    assert (classify(question).answer_type, classify(question).subtype) == (PLACE, US_STATE)
+    assert (classify(question).answer_type, classify(question).subtype) == (
+        AnswerType.PLACE,
+        Subtype.US_STATE,
+    )
 
 
 def test_vote_weighs_a_sentence_of_the_question_s_time_more() -> None:
@@ -561,12 +584,12 @@ def test_vote_weighs_a_sentence_of_the_question_s_time_more() -> None:
     old = "Honda is recalling 2 million vehicles over faulty fuel pumps."
     fresh = "Tesla is recalling nearly 2 million vehicles to fix its Autopilot."
     evidence = _evidence([old, fresh])  # the old story's sentence scores a little better
-    assert _voted(question, NAME, evidence) == "Honda"
+    assert _voted(question, AnswerType.NAME, evidence) == "Honda"
     evidence[1] = replace(evidence[1], hit=replace(evidence[1].hit, timely=True))
-    assert _voted(question, NAME, evidence) == "Tesla"
+    assert _voted(question, AnswerType.NAME, evidence) == "Tesla"
     # Much better old evidence still wins.
     evidence[0] = replace(evidence[0], cosine=1.0, overlap=1.0)
-    assert _voted(question, NAME, evidence) == "Honda"
+    assert _voted(question, AnswerType.NAME, evidence) == "Honda"
 
 
 def test_a_continent_in_the_question_narrows_the_countries() -> None:
@@ -577,15 +600,24 @@ def test_a_continent_in_the_question_narrows_the_countries() -> None:
     assert on_continent("UK", frozenset({"EU"})) and on_continent("U.S.", frozenset())
     question = "The president of which African country travelled to China to ask for a loan?"
     sentence = "As US officials traveled, Kenya's President William Ruto flew to China for a loan."
-    assert _voted(question, PLACE, _evidence([sentence]), subtype=COUNTRY) == "Kenya"
+    assert (
+        _voted(question, AnswerType.PLACE, _evidence([sentence]), subtype=Subtype.COUNTRY)
+        == "Kenya"
+    )
 
 
 def test_where_prefers_a_place_and_keeps_its_region() -> None:
     sentence = "The 2024 Olympics will be held in Paris, with the 2028 Games in Los Angeles."
-    assert _voted("Where will the Games be held?", PLACE, _evidence([sentence])) == "Paris"
+    assert (
+        _voted("Where will the Games be held?", AnswerType.PLACE, _evidence([sentence])) == "Paris"
+    )
     sentence = "The fourth Republican debate is set for tonight in Tuscaloosa, Alabama."
     assert (
-        _voted("Where did the fourth Republican debate take place?", PLACE, _evidence([sentence]))
+        _voted(
+            "Where did the fourth Republican debate take place?",
+            AnswerType.PLACE,
+            _evidence([sentence]),
+        )
         == "Tuscaloosa, Alabama"
     )
     # A name ending in a place counts as one.
@@ -595,23 +627,31 @@ def test_where_prefers_a_place_and_keeps_its_region() -> None:
             "Also active among Tallahassee's animal rescue groups, Cory defends racing.",
         ]
     )
-    choice = vote("Where does Cory Gardner serve?", PLACE, evidence)
+    choice = vote("Where does Cory Gardner serve?", AnswerType.PLACE, evidence)
     assert choice is not None and choice.text.endswith("Gardner of Colorado")
     # Only a state or a country joins a town, and a list of them stays a list.
     sentence = "The talks moved from France, Germany and Italy to Spain."
-    assert _voted("Where did the talks move from?", PLACE, _evidence([sentence])) == "France"
+    assert (
+        _voted("Where did the talks move from?", AnswerType.PLACE, _evidence([sentence]))
+        == "France"
+    )
     # Only a state or a country joins: a comma before another name leaves the place alone.
     sentence = "The summit opened in Dubai, Sultan Al Jaber said."
-    assert _voted("Where is the summit being held?", PLACE, _evidence([sentence])) == "Dubai"
+    assert (
+        _voted("Where is the summit being held?", AnswerType.PLACE, _evidence([sentence]))
+        == "Dubai"
+    )
 
 
 def test_a_number_counting_the_question_s_noun_is_new_and_keeps_its_unit() -> None:
     question = "Mitchell scored the eighth-most points in a game. How many did he score?"
     sentence = "Mitchell scored 71 points as the Cavaliers rallied from 21 down to win 145-134."
-    assert _voted(question, NUMBER, _evidence([sentence])) == "71 points"
+    assert _voted(question, AnswerType.NUMBER, _evidence([sentence])) == "71 points"
     sentence = "Clocks in most of the United States move forward one hour at 2 a.m. on Sunday."
     assert (
-        _voted("Clocks were moved forward by how much time?", NUMBER, _evidence([sentence]))
+        _voted(
+            "Clocks were moved forward by how much time?", AnswerType.NUMBER, _evidence([sentence])
+        )
         == "one hour"
     )
 
@@ -621,16 +661,22 @@ def test_the_words_leading_up_to_which_mark_the_answer() -> None:
     assert slot_words(question) == "ambassador to"
     assert slot_words("It happened there in which city?") is None  # "there in": no content
     sentence = "Garcetti’s nomination to be US ambassador to India is still in limbo."
-    assert _voted(question, PLACE, _evidence([sentence]), subtype=COUNTRY) == "India"
+    assert (
+        _voted(question, AnswerType.PLACE, _evidence([sentence]), subtype=Subtype.COUNTRY)
+        == "India"
+    )
     sentence = "Buffalo fans cheered Hamlin, a member of the Bills since 2021."
-    assert _voted("Hamlin is a member of which team?", NAME, _evidence([sentence])) == "Bills"
+    assert (
+        _voted("Hamlin is a member of which team?", AnswerType.NAME, _evidence([sentence]))
+        == "Bills"
+    )
     # A possessor is not what the slot leads up to.
     texts = [
         "Ted Lasso stars visited the White House.",
         "The cast of Apple TV+'s comedy met Biden.",
     ]
     assert (
-        _voted("The cast of which show visited the White House?", NAME, _evidence(texts))
+        _voted("The cast of which show visited the White House?", AnswerType.NAME, _evidence(texts))
         == "Ted Lasso"
     )
 
@@ -648,15 +694,17 @@ def test_answer_lines_keep_former_and_quotation_marks() -> None:
 
 def test_participles_opening_a_sentence_name_no_one() -> None:
     sentence = "Led by Patrick Mahomes, the Chiefs won the Super Bowl."
-    found = [c.text for c in candidates(sentence, PERSON_OR_GROUP)]
+    found = [c.text for c in candidates(sentence, AnswerType.PERSON_OR_GROUP)]
     assert found == ["Patrick Mahomes", "Chiefs", "Super Bowl"]
     assert (
-        _voted("Who was named the game's MVP?", PERSON_OR_GROUP, _evidence([sentence]))
+        _voted("Who was named the game's MVP?", AnswerType.PERSON_OR_GROUP, _evidence([sentence]))
         == "Patrick Mahomes"
     )
     # Elsewhere they may be names.
-    assert [c.text for c in candidates("The band Led Zeppelin toured.", NAME)] == ["Led Zeppelin"]
-    found = [c.text for c in candidates("Starting January 1, sesame is labelled.", NAME)]
+    assert [c.text for c in candidates("The band Led Zeppelin toured.", AnswerType.NAME)] == [
+        "Led Zeppelin"
+    ]
+    found = [c.text for c in candidates("Starting January 1, sesame is labelled.", AnswerType.NAME)]
     assert found == []
 
 
@@ -676,14 +724,14 @@ def test_participles_opening_a_sentence_name_no_one() -> None:
     ],
 )
 def test_headings_and_datelines_name_no_one(sentence: str, found: list[str]) -> None:
-    assert [c.text for c in candidates(sentence, NAME)] == found
+    assert [c.text for c in candidates(sentence, AnswerType.NAME)] == found
 
 
 def test_contractions_name_no_one() -> None:
     sentence = "I'm going to be the oldest person ever on the cover, Martha Stewart said."
-    assert [c.text for c in candidates(sentence, NAME)] == ["Martha Stewart"]
-    assert [c.text for c in candidates("We’re here, O'Brien said.", NAME)] == ["O'Brien"]
-    assert [c.text for c in candidates("I'm Tom Hanks, he said.", NAME)] == ["Tom Hanks"]
+    assert [c.text for c in candidates(sentence, AnswerType.NAME)] == ["Martha Stewart"]
+    assert [c.text for c in candidates("We’re here, O'Brien said.", AnswerType.NAME)] == ["O'Brien"]
+    assert [c.text for c in candidates("I'm Tom Hanks, he said.", AnswerType.NAME)] == ["Tom Hanks"]
 
 
 @pytest.mark.parametrize(
@@ -728,7 +776,7 @@ def test_contractions_name_no_one() -> None:
 def test_names_with_ampersands_institutions_describers_and_weekdays(
     sentence: str, found: list[str]
 ) -> None:
-    assert [c.text for c in candidates(sentence, NAME)] == found
+    assert [c.text for c in candidates(sentence, AnswerType.NAME)] == found
 
 
 def test_how_many_counts_no_unit_unless_it_asks_for_one() -> None:
@@ -738,7 +786,7 @@ def test_how_many_counts_no_unit_unless_it_asks_for_one() -> None:
     assert not wrong_unit("How long did it last?", "ten days")
     # "eight years after" says when, not how long.
     sentence = "Camilla and Charles married eight years after Diana's death."
-    (number,) = candidates(sentence, NUMBER)
+    (number,) = candidates(sentence, AnswerType.NUMBER)
     assert number.text == "eight"
     number = Candidate("eight years", number.start, number.start + len("eight years"))
     assert wrong_span("How long was she married?", sentence, number)
@@ -747,9 +795,14 @@ def test_how_many_counts_no_unit_unless_it_asks_for_one() -> None:
         "How long was she married?", "She married four times.", Candidate("four", 12, 16)
     )
     # A number word may open a sentence.
-    assert [c.text for c in candidates("Thirty people will get it.", NUMBER)] == ["Thirty"]
+    assert [c.text for c in candidates("Thirty people will get it.", AnswerType.NUMBER)] == [
+        "Thirty"
+    ]
     texts = ["The collapse comes ten days before the Hajj in Mecca.", "It killed 107 or more."]
-    assert _voted("How many people died in the Mecca collapse?", NUMBER, _evidence(texts)) == "107"
+    assert (
+        _voted("How many people died in the Mecca collapse?", AnswerType.NUMBER, _evidence(texts))
+        == "107"
+    )
 
 
 def test_who_holds_a_role_and_who_someone_is() -> None:
@@ -757,12 +810,12 @@ def test_who_holds_a_role_and_who_someone_is() -> None:
     assert role_words(question) == ["chairman"]
     assert role_words("Who is the North Korean leader?") == ["leader"]
     assert role_words("Who is running for governor?") == []
-    assert kind_words(question, PERSON_OR_GROUP) == ["chairman"]
+    assert kind_words(question, AnswerType.PERSON_OR_GROUP) == ["chairman"]
     assert described_as(", the vice chairman of the committee", ["chairman"])
     assert not described_as(" spoke with", ["chairman"])
     # The sentence's subject is named first; the role is given to the name after it.
     sentence = "Pompeo will meet Kim Yong Chol, the vice chairman of the Central Committee."
-    assert _voted(question, PERSON_OR_GROUP, _evidence([sentence])) == "Kim Yong Chol"
+    assert _voted(question, AnswerType.PERSON_OR_GROUP, _evidence([sentence])) == "Kim Yong Chol"
 
     assert asked_about("Who is Tina McKenzie?") == "Tina McKenzie"
     assert asked_about("who is tina mckenzie") == "tina mckenzie"
@@ -807,7 +860,7 @@ def test_what_someone_did_and_what_kind_of_name_is_asked_for() -> None:
     assert acted_on("What did Trump say?") is None
     question = "What are the names of the potential witnesses?"
     assert head_words(question) == ["potential", "witnesses"]
-    assert cannot_be_place(kind_words(question, NAME))
+    assert cannot_be_place(kind_words(question, AnswerType.NAME))
     assert cannot_be_place(["flavor"])
     assert not cannot_be_place(["team"]) and not cannot_be_place([])
 
@@ -831,7 +884,7 @@ def test_days_an_article_names_relative_to_its_date() -> None:
     assert day_of("2011", wednesday) is None
     sentence = "NASA celebrated the launch of the first space shuttle Tuesday at an event."
     evidence = replace(_evidence([sentence])[0], hit=replace(_hit(0), published="2011-04-13"))
-    choice = vote("When did NASA celebrate the launch?", DATE, [evidence])
+    choice = vote("When did NASA celebrate the launch?", AnswerType.DATE, [evidence])
     assert choice is not None and choice.text == "Tuesday"
     assert with_day(choice.text, evidence) == "Tuesday (12 Apr 2011)"
 
@@ -842,11 +895,11 @@ def test_the_news_saying_the_name_is_unknown() -> None:
         "A grand jury in Georgia is concerned witnesses lied.",
         "The witnesses were not named.",
     ]
-    assert said_unknown(question, NAME, _evidence(texts))
+    assert said_unknown(question, AnswerType.NAME, _evidence(texts))
     # Someone else unnamed is no answer to who the witnesses are.
     texts[1] = "An unnamed official said so."
-    assert not said_unknown(question, NAME, _evidence(texts))
+    assert not said_unknown(question, AnswerType.NAME, _evidence(texts))
     # Only among the sentences that have a say.
     evidence = _evidence(["Witnesses lied.", "The witnesses were not named."])
     evidence[1] = replace(evidence[1], cosine=0.1, overlap=0.1)
-    assert not said_unknown(question, NAME, evidence)
+    assert not said_unknown(question, AnswerType.NAME, evidence)

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import messages
-from bot.render import (
+from bot.surfaces import messages
+from bot.surfaces.render.html import (
     TELEGRAM_LIMIT,
     month_year,
     render_answer,
@@ -23,7 +23,7 @@ from bot.render import (
     split_html,
     visible_length,
 )
-from bot.terminal import format_answer
+from bot.surfaces.terminal.format import format_answer
 from bot.types import Answer, Citation, Passage
 from tests.fake_bot_api import ParsedText, check_text, utf16_len
 

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from index.build import build_index
-from index.dates import DATE_SLACK, recent, resolve
-from index.search import (
+from index.search.hybrid import (
     Hit,
     SearchQuery,
     fts_query,
@@ -20,7 +19,8 @@ from index.search import (
     search,
     widen,
 )
-from index.store import NewsIndex, common_terms, open_index, open_writable
+from index.store.catalog import NewsIndex, common_terms, open_index, open_writable
+from index.text.dates import DATE_SLACK, recent, resolve
 from tests.conftest import write_article
 from tests.fakes import HashEmbedder
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.answer import (
+from bot.answering.pipeline import (
     AnswerContext,
     _overlap,
     _term_weights,
@@ -20,15 +20,15 @@ from bot.answer import (
 )
 from bot.config import Settings
 from index.build import build_index
-from index.chunking import chunk_sentences
-from index.search import SearchQuery, search
-from index.store import (
+from index.search.hybrid import SearchQuery, search
+from index.store.catalog import (
     DB_NAME,
     VECTORS_DB,
     IndexInconsistent,
     current_generation,
     open_index,
 )
+from index.text.chunking import chunk_sentences
 from tests.conftest import write_article
 from tests.fakes import HashEmbedder
 

@@ -23,11 +23,10 @@ import pytest
 from pydantic import SecretStr
 from telegram.ext import Application
 
-from bot import messages
 from bot.config import Settings
-from bot.ratelimit import SlidingWindowLimiter
-from bot.service import NewsService
-from bot.telegram import (
+from bot.surfaces import messages
+from bot.surfaces.service import NewsService
+from bot.surfaces.telegram.app import (
     PROGRESS_EDIT_SECONDS,
     AnswerMemory,
     added_folder,
@@ -45,12 +44,13 @@ from bot.telegram import (
     strip_mention,
     webhook_secret,
 )
+from bot.surfaces.telegram.ratelimit import SlidingWindowLimiter
 from bot.types import Answer, Citation
-from index.articles import Article
 from index.build import Progress, build_index
 from index.embedder import Embedder
-from index.loaders import load_paths
-from index.store import current_generation, open_index
+from index.ingest.articles import Article
+from index.ingest.loaders import load_paths
+from index.store.catalog import current_generation, open_index
 from tests.conftest import CORPUS, write_article
 from tests.fake_bot_api import FakeBotApi, SentMessage
 
@@ -285,7 +285,7 @@ def test_ensure_index_builds_a_missing_index(
     settings = corpus_settings.model_copy(
         update={"data_dir": tmp_path / "data", "corpus_paths": [news]}
     )
-    with caplog.at_level(logging.WARNING, logger="bot.telegram"):
+    with caplog.at_level(logging.WARNING, logger="bot.surfaces.telegram.app"):
         ensure_index(settings, real_embedder)
     assert open_index(settings.data_dir).info().articles == 1
     assert "No index in" in caplog.text
@@ -459,7 +459,7 @@ async def test_a_flood_from_one_user_is_rate_limited_politely(
 async def test_telegram_flood_control_and_a_blocked_user_do_not_stop_the_bot(
     fake: FakeBotApi, settings: Settings, real_embedder: Embedder, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="bot.telegram")
+    caplog.set_level(logging.WARNING, logger="bot.surfaces.telegram.app")
     async with running(fake, settings, real_embedder):
         fake.inject_error("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
         [answer] = await say(fake, USER, FOUNDING_QUESTION)
@@ -490,7 +490,7 @@ async def test_a_failure_is_logged_with_its_traceback_and_the_user_told(
 
     async with running(fake, settings, real_embedder) as app:
         monkeypatch.setattr(newsbot_of(app).service, "ask", broken)
-        with caplog.at_level(logging.ERROR, logger="bot.telegram"):
+        with caplog.at_level(logging.ERROR, logger="bot.surfaces.telegram.app"):
             [reply] = await say(fake, USER, FOUNDING_QUESTION)
         assert reply.text == messages.SOMETHING_WENT_WRONG
     [record] = [r for r in caplog.records if r.levelno == logging.ERROR]
@@ -529,7 +529,7 @@ async def test_admin_reindex_while_users_keep_asking(
             chat_id=ADMIN,
             timeout=10,
         )
-        with caplog.at_level(logging.WARNING, logger="bot.telegram"):
+        with caplog.at_level(logging.WARNING, logger="bot.surfaces.telegram.app"):
             [refused] = await say(fake, USER, "/reindex full")
         assert refused.text == messages.ADMIN_ONLY
         assert "refused /reindex to user 2" in caplog.text
@@ -724,7 +724,7 @@ async def test_stats_for_admins_only(
         [after] = await say(fake, ADMIN, "/stats")
         assert "1 questions answered, median reply time " in after.text
         assert " ms." in after.text
-        with caplog.at_level(logging.WARNING, logger="bot.telegram"):
+        with caplog.at_level(logging.WARNING, logger="bot.surfaces.telegram.app"):
             [refused] = await say(fake, OTHER, "/stats")
         assert refused.text == messages.ADMIN_ONLY
         assert "refused /stats to user 3" in caplog.text

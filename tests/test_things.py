@@ -1,10 +1,10 @@
-"""Things, not names, as answers: "which color" -> "purple" (bot.things)."""
+"""Things, not names, as answers: "which color" -> "purple" (bot.language.en.things)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.things import best_thing, kind_member, thing_candidates, thing_kind
+from bot.language.en.things import best_thing, kind_member, thing_candidates, thing_kind
 
 
 @pytest.mark.parametrize(

@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from bot.config import Settings  # noqa: E402
 from index.build import build_index  # noqa: E402
-from index.chunking import chunk_sentences  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
-from index.store import open_index  # noqa: E402
+from index.store.catalog import open_index  # noqa: E402
+from index.text.chunking import chunk_sentences  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "eval" / "rtqa2023" / "corpus_dev_small.jsonl.gz"
 

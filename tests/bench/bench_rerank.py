@@ -26,19 +26,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bot.answer import (  # noqa: E402
+from bot.answering.pipeline import (  # noqa: E402
     RERANK_PASSAGES,
     AnswerContext,
     rerank_passages,
     search_query,
 )
 from bot.config import Settings  # noqa: E402
-from bot.eval_data import read_questions  # noqa: E402
-from bot.evaluate import eval_data_dir, is_hit, normalise  # noqa: E402
-from index.dates import DateWindow, in_window, parse_iso  # noqa: E402
+from bot.evaluation.data import read_questions  # noqa: E402
+from bot.evaluation.runner import eval_data_dir, is_hit, normalise  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
-from index.search import search  # noqa: E402
-from index.store import NewsIndex, open_index  # noqa: E402
+from index.search.hybrid import search  # noqa: E402
+from index.store.catalog import NewsIndex, open_index  # noqa: E402
+from index.text.dates import DateWindow, in_window, parse_iso  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 FULL = (

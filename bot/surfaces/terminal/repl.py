@@ -8,9 +8,9 @@ from datetime import date
 
 import click
 
-from bot.messages import REPL_HELP, question_problem
-from bot.service import NewsService
-from bot.terminal import citation_line, format_answer
+from bot.surfaces.messages import REPL_HELP, question_problem
+from bot.surfaces.service import NewsService
+from bot.surfaces.terminal.format import citation_line, format_answer
 from bot.types import Answer
 
 CONVERSATION = "repl"

@@ -11,13 +11,13 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
-from bot.answer import answer_to_json
+from bot.answering import answer_to_json
 from bot.config import Settings
-from bot.evaluate import eval_cmd
-from bot.messages import question_problem
-from bot.progress import TqdmProgress
-from bot.service import NewsService
-from bot.terminal import format_answer
+from bot.evaluation.runner import eval_cmd
+from bot.surfaces.messages import question_problem
+from bot.surfaces.service import NewsService
+from bot.surfaces.terminal.format import format_answer
+from bot.surfaces.terminal.progress import TqdmProgress
 from index.build import BuildReport, build_index
 from index.embedder import EmbedderError, SentenceTransformerEmbedder
 from index.store import StoreError, open_index
@@ -145,7 +145,7 @@ def ask_cmd(
 @click.pass_obj
 def repl_cmd(settings: Settings, as_of: str | None) -> None:
     """Ask questions interactively (history, line editing, follow-ups)."""
-    from bot.repl import run_repl
+    from bot.surfaces.terminal.repl import run_repl
 
     run_repl(open_service(settings), parse_day(as_of))
 
@@ -160,7 +160,7 @@ def repl_cmd(settings: Settings, as_of: str | None) -> None:
 def serve_cmd(settings: Settings, webhook: bool) -> None:
     """Run the Telegram bot until SIGINT/SIGTERM (builds the index first if there is none)."""
     # Imported here: the other commands need neither PTB nor its HTTP stack.
-    from bot.telegram import run_bot
+    from bot.surfaces.telegram.app import run_bot
 
     run_bot(settings, webhook=webhook)
 

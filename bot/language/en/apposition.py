@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.extract import normalise
-from bot.places import is_place
+from bot.language.en.extract import normalise
+from bot.language.en.places import is_place
 
 # What a name is said to be, after its comma or "is": "a 14-year-old boy from Irving, Texas",
 # "the vice chairman of the Central Committee", "Apple's chief executive".

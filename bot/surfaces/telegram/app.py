@@ -54,17 +54,25 @@ from telegram.ext import (
     filters,
 )
 
-from bot import messages
 from bot.config import Settings
-from bot.messages import question_problem
-from bot.ratelimit import SlidingWindowLimiter
-from bot.render import clean, esc, link, month_year, render_answer, render_sources, split_html
-from bot.service import NewsService
+from bot.surfaces import messages
+from bot.surfaces.messages import question_problem
+from bot.surfaces.render.html import (
+    clean,
+    esc,
+    link,
+    month_year,
+    render_answer,
+    render_sources,
+    split_html,
+)
+from bot.surfaces.service import NewsService
+from bot.surfaces.telegram.ratelimit import SlidingWindowLimiter
 from bot.types import Answer
-from index.articles import Article, Skipped
 from index.build import BuildReport, Progress, build_index
 from index.embedder import Embedder, EmbedderError, SentenceTransformerEmbedder
-from index.loaders import article_from_text, host_of, load_file
+from index.ingest.articles import Article, Skipped
+from index.ingest.loaders import article_from_text, host_of, load_file
 from index.store import IndexBusy, IndexInfo, StoreError, current_generation
 
 log = logging.getLogger(__name__)
@@ -516,14 +524,10 @@ class NewsBot:
         info = index.info()
         newest = info.newest or "an unknown date"
         lines = [esc(messages.HELP_KNOWLEDGE.format(articles=info.articles, newest=newest))]
-        rows = index.db.execute(
-            "select title, source, published, url from articles where duplicate_of is null "
-            "order by published desc, added_at desc limit ?",
-            [RECENT_STORIES],
-        ).fetchall()
-        if rows:
+        stories = index.newest_stories(RECENT_STORIES)
+        if stories:
             lines.append(messages.HELP_RECENT)
-            lines += [story_line(*row) for row in rows]
+            lines += [story_line(s.title, s.source, s.published, s.url) for s in stories]
         return "\n".join(lines)
 
     # -- admins

@@ -13,10 +13,9 @@ from functools import cache, partial
 
 import numpy as np
 
-from bot import messages
-from bot.apposition import described_as, who_is
 from bot.config import Settings
-from bot.extract import (
+from bot.language.en.apposition import described_as, who_is
+from bot.language.en.extract import (
     Candidate,
     candidates,
     extend_with,
@@ -30,7 +29,7 @@ from bot.extract import (
     with_quotes,
     wrong_span,
 )
-from bot.places import (
+from bot.language.en.places import (
     continents_asked,
     is_place,
     names_place,
@@ -38,19 +37,11 @@ from bot.places import (
     place_in,
     with_region,
 )
-from bot.questions import (
+from bot.language.en.questions import (
     AUXILIARIES,
-    CITY,
-    COUNTRY,
-    DATE,
-    NAME,
-    NUMBER,
-    OTHER,
-    PERCENT,
-    PERSON_OR_GROUP,
-    PLACE,
-    YEAR,
+    AnswerType,
     QuestionKind,
+    Subtype,
     acted_on,
     asked_about,
     attitude_holder,
@@ -61,9 +52,9 @@ from bot.questions import (
     role_words,
     states_attitude,
 )
-from bot.things import best_thing, kind_member, thing_candidates, thing_kind
+from bot.language.en.things import best_thing, kind_member, thing_candidates, thing_kind
+from bot.surfaces import messages
 from bot.types import Answer, Citation, Passage
-from index import dates
 from index.embedder import Embedder
 from index.search import (
     STOPWORDS,
@@ -75,8 +66,9 @@ from index.search import (
     query_terms,
     search,
 )
-from index.sentences import sentence_spans
 from index.store import NewsIndex
+from index.text import dates
+from index.text.sentences import sentence_spans
 
 EVIDENCE_PASSAGES = 8  # passages whose sentences are scored
 # Passages reranked by their best sentence: those with no sentence among the scored ones, by
@@ -113,8 +105,7 @@ class AnswerContext:
     @property
     def sources(self) -> list[str]:
         if self._sources is None:
-            rows = self.index.db.execute("select distinct source from articles where source != ''")
-            self._sources = [r[0] for r in rows]
+            self._sources = self.index.sources()
         return self._sources
 
 
@@ -159,17 +150,6 @@ def split_follow_up(resolved: str) -> tuple[str, str]:
     """(the question itself, the borrowed context) of a resolved question."""
     nested = _CONTEXT.match(resolved)
     return (nested.group("question"), nested.group("context")) if nested else (resolved, "")
-
-
-def _paragraph_texts(index: NewsIndex, hits: Sequence[Hit]) -> dict[str, str]:
-    ids = sorted({pid for h in hits for _, pid, _ in matched_parts(h)})
-    if not ids:
-        return {}
-    marks = ",".join("?" * len(ids))
-    rows = index.db.execute(
-        f"select paragraph_id, text from paragraphs where paragraph_id in ({marks})", ids
-    )
-    return {r[0]: r[1] for r in rows}
 
 
 def sentences_of(hit: Hit, rank: int, paragraph_text: dict[str, str]) -> list[Evidence]:
@@ -345,7 +325,7 @@ def score_sentences(
     ctx: AnswerContext, question: str, query_vector: np.ndarray, hits: Sequence[Hit]
 ) -> list[Evidence]:
     chunks = _ranked_chunks(hits[:EVIDENCE_PASSAGES])
-    texts = _paragraph_texts(ctx.index, [c for _, c in chunks])
+    texts = ctx.index.paragraph_texts(pid for _, c in chunks for _, pid, _ in matched_parts(c))
     weights = _term_weights(question)
     stored = ctx.index.sentence_vectors([c.chunk for _, c in chunks])
     evidence = [pair for rank, c in chunks for pair in _with_stored_vectors(c, rank, texts, stored)]
@@ -471,16 +451,20 @@ def _typed_candidates(
     found = candidates(sentence, answer_type)
     if subtype is None:
         return found
-    if subtype == PERCENT:
+    if subtype == Subtype.PERCENT:
         return [c for c in found if _PERCENT.search(c.text)]
     out = []
     for c in found:
-        if subtype == YEAR:
+        if subtype == Subtype.YEAR:
             m = _YEAR.search(c.text)
             name = m.group(0) if m else None
         else:
             name = place_in(c.text, subtype)
-            if name is not None and subtype == COUNTRY and not on_continent(name, continents):
+            if (
+                name is not None
+                and subtype == Subtype.COUNTRY
+                and not on_continent(name, continents)
+            ):
                 name = None
         if name is not None:
             start = c.start + c.text.find(name)
@@ -494,9 +478,11 @@ HEAD_REACH = 2  # words before a name in which the question's kind word may stan
 def kind_words(question: str, answer_type: str) -> list[str]:
     """The question's words for the kind of name it asks for ("which news organization"); not
     a name of its own ("which Apple executive": "executive")."""
-    if answer_type not in (PERSON_OR_GROUP, NAME):
+    if answer_type not in (AnswerType.PERSON_OR_GROUP, AnswerType.NAME):
         return []
-    words = head_words(question) or (role_words(question) if answer_type == PERSON_OR_GROUP else [])
+    words = head_words(question) or (
+        role_words(question) if answer_type == AnswerType.PERSON_OR_GROUP else []
+    )
     return [w for w in words if re.search(rf"\b{re.escape(w)}\b", question)]
 
 
@@ -612,28 +598,31 @@ def vote(
     head = kind_words(question, answer_type)
     not_place = cannot_be_place(head)
     slot = slot_words(question)
-    continents = continents_asked(question) if subtype == COUNTRY else frozenset()
+    continents = continents_asked(question) if subtype == Subtype.COUNTRY else frozenset()
     # As in the rerank, a sentence of a story dated in the question's time weighs more: the
     # answer comes from this week's story, not from an older one that matches better.
     for e in voting(evidence, top, timely_score):
         seen_here: set[str] = set()
         for found in _typed_candidates(e.text, answer_type, subtype, continents):
             cand = found
-            if answer_type == NUMBER:
+            if answer_type == AnswerType.NUMBER:
                 cand = extend_with(e.text, found, terms)
-            elif answer_type == PLACE and subtype in (None, CITY):
+            elif answer_type == AnswerType.PLACE and subtype in (None, Subtype.CITY):
                 cand = with_region(e.text, found)
             key = normalise(cand.text)
             # ("71 points" is not the question's "points": the number is what is new.)
             if not key or key in seen_here or in_question(found.text, question, head):
                 continue
-            if answer_type == NUMBER and wrong_span(question, e.text, cand):
+            if answer_type == AnswerType.NUMBER and wrong_span(question, e.text, cand):
                 continue
             seen_here.add(key)
             # Earlier mentions in a sentence are usually its subject; a number that counts
             # what the question counts ("700 asylum seekers") beats other numbers.
             weight = 1.0 - 0.1 * min(len(seen_here) - 1, 5)
-            if answer_type == NUMBER and extend_with(e.text, found, terms, units=False) != found:
+            if (
+                answer_type == AnswerType.NUMBER
+                and extend_with(e.text, found, terms, units=False) != found
+            ):
                 weight += 0.5
             # The kind or role before the name ("golfer Jon Rahm") or after its comma
             # ("William Evans, president of ...").
@@ -650,7 +639,7 @@ def vote(
                 weight += 0.5
             if not_place and is_place(cand.text):
                 weight *= PLACE_PENALTY
-            elif answer_type == PLACE and subtype is None and not names_place(cand.text):
+            elif answer_type == AnswerType.PLACE and subtype is None and not names_place(cand.text):
                 # "Where will the Games be held?": "Paris" before "2024 Olympics".
                 weight *= PLACE_PENALTY
             tally[key] += timely_score(e) * weight
@@ -658,7 +647,7 @@ def vote(
             surface.setdefault(key, cand.text)
     if not tally:
         return None
-    if answer_type in (PERSON_OR_GROUP, NAME):
+    if answer_type in (AnswerType.PERSON_OR_GROUP, AnswerType.NAME):
         # "Paltrow" is "Gwyneth Paltrow" named again in the same article: one candidate, under
         # the fuller name. (Not across articles, not places: "China" is not "Air China".)
         for short in sorted((k for k in tally if not is_place(surface[k])), key=len):
@@ -691,8 +680,8 @@ def relation(question: str, sentence: str) -> str | None:
     stems = tuple(_verb_stems(verb))
     for m in re.finditer(r"\b\w+\b", sentence):
         if m.group(0).lower().startswith(stems):
-            before = candidates(sentence[: m.start()], PERSON_OR_GROUP)
-            after = candidates(sentence[m.end() :], PERSON_OR_GROUP)
+            before = candidates(sentence[: m.start()], AnswerType.PERSON_OR_GROUP)
+            after = candidates(sentence[m.end() :], AnswerType.PERSON_OR_GROUP)
             if before and after:
                 start, end = before[-1].start, m.end() + after[0].end
                 phrase = sentence[start:end]
@@ -717,7 +706,7 @@ def subject(question: str, sentence: str) -> str | None:
     for m in re.finditer(r"\b\w+\b", sentence):
         if not m.group(0).lower().startswith(stems):
             continue
-        before = candidates(sentence[: m.start()], PERSON_OR_GROUP)
+        before = candidates(sentence[: m.start()], AnswerType.PERSON_OR_GROUP)
         # (Not one the question names: "England" does not answer "Who scored for England?")
         if (
             before
@@ -725,7 +714,7 @@ def subject(question: str, sentence: str) -> str | None:
             and not in_question(before[-1].text, question)
         ):
             return before[-1].text
-        after = candidates(sentence[m.end() :], PERSON_OR_GROUP)
+        after = candidates(sentence[m.end() :], AnswerType.PERSON_OR_GROUP)
         if (
             after
             and not sentence[m.end() : m.end() + after[0].start].strip()
@@ -766,13 +755,13 @@ def with_day(line: str, e: Evidence) -> str:
 def _kind_missing(kind: QuestionKind, chosen: Choice | None, question: str) -> bool:
     """No answer of the kind asked for in the best sentences: no number for "how many", or
     only a country or state for a kind no place can be ("Colorado" for "what flavor")."""
-    if kind.answer_type == NUMBER:
+    if kind.answer_type == AnswerType.NUMBER:
         return chosen is None
     return (
         chosen is not None
-        and kind.answer_type == NAME
+        and kind.answer_type == AnswerType.NAME
         and is_place(chosen.text)
-        and cannot_be_place(kind_words(question, NAME))
+        and cannot_be_place(kind_words(question, AnswerType.NAME))
     )
 
 
@@ -919,7 +908,7 @@ def _abstain(
     ctx: AnswerContext, question: str, resolved: str, hits: Sequence[Hit], timings: dict
 ) -> Answer:
     info_newest = newest_date(ctx.index)
-    count = ctx.index.db.execute("select count(*) from articles").fetchone()[0]
+    count = ctx.index.article_count()
     text = messages.NOTHING_FOUND.format(
         count=count, newest=info_newest.isoformat() if info_newest else "an unknown date"
     )
@@ -1017,14 +1006,14 @@ def answer_question(
 
     t = time.perf_counter()
     kind = classify(own)
-    if kind.attitude and kind.answer_type != PERSON_OR_GROUP:
+    if kind.attitude and kind.answer_type != AnswerType.PERSON_OR_GROUP:
         # "What did X think of Y?" is answered by a sentence that states a view, not by one
         # that merely mentions X and Y.
         holder = attitude_holder(question)
         evidence = [e for e in evidence[:ATTITUDE_SENTENCES] if states_attitude(e.text, holder)]
         if not evidence:
             return decline()
-    if kind.answer_type == OTHER and (doing := acted_on(own)):
+    if kind.answer_type == AnswerType.OTHER and (doing := acted_on(own)):
         # "What did Congress do ...?" is answered by a sentence about Congress.
         evidence = _naming(*doing, evidence)
         if not evidence:
@@ -1033,9 +1022,9 @@ def answer_question(
         return decline()
     best = evidence[0]
     chosen = None
-    about = asked_about(own) if kind.answer_type == PERSON_OR_GROUP else None
+    about = asked_about(own) if kind.answer_type == AnswerType.PERSON_OR_GROUP else None
     described = _described(about, evidence) if about else None
-    if described is None and kind.answer_type != OTHER:
+    if described is None and kind.answer_type != AnswerType.OTHER:
         chosen = vote(resolved, kind.answer_type, evidence, subtype=kind.subtype)
     if _kind_missing(kind, chosen, resolved):
         return decline()
@@ -1062,7 +1051,7 @@ def answer_question(
         best = saying[0]
         voted = saying
     thing = False
-    if chosen is not None and kind.answer_type == NAME and (of_kind := thing_kind(own)):
+    if chosen is not None and kind.answer_type == AnswerType.NAME and (of_kind := thing_kind(own)):
         # "Which color?": a common noun the vote, which counts names, cannot find ("purple").
         other = _thing_choice(ctx, of_kind, resolved, voted, chosen)
         if other is not None:
@@ -1079,7 +1068,7 @@ def answer_question(
         if kind.plural and not thing:
             found = _all_names(resolved, kind.answer_type, chosen.support[0].text)
             line = _join_names(found or [line])
-        if kind.answer_type == PERSON_OR_GROUP:
+        if kind.answer_type == AnswerType.PERSON_OR_GROUP:
             for e in chosen.support:
                 phrase = relation(question, e.text)
                 if phrase:
@@ -1089,7 +1078,7 @@ def answer_question(
                 if name:
                     line = name
                     break
-        if named and kind.answer_type in (PERSON_OR_GROUP, NAME):
+        if named and kind.answer_type in (AnswerType.PERSON_OR_GROUP, AnswerType.NAME):
             said = [e.text for e in chosen.support]
             if not is_place(line):
                 line = with_former(fuller_name(line, _around(chosen.support, article())), said)
@@ -1112,7 +1101,7 @@ def answer_question(
     else:
         line = best.text
         cited = [best]
-    if chosen is not None and kind.answer_type == DATE:
+    if chosen is not None and kind.answer_type == AnswerType.DATE:
         line = with_day(line, chosen.support[0])
     citations: list[Citation] = []
     for e in cited:

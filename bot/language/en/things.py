@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from itertools import pairwise
 
-from bot.extract import holds, normalise
+from bot.language.en.extract import holds, normalise
 from index.search import STOPWORDS, query_terms
 
 # Kinds whose members news names by common nouns. Person, company, team or work kinds are

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Final, NamedTuple
 from urllib.parse import urlsplit
 
-from bot import messages
+from bot.surfaces import messages
 from bot.types import Answer, Citation, Passage
 
 TELEGRAM_LIMIT: Final = 4096  # characters of a message after entity parsing, in UTF-16 units

@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 from datetime import date
 
-from bot.answer import AnswerContext, Turn, answer_question
+from bot.answering import AnswerContext, Turn, answer_question
 from bot.config import Settings
-from bot.conversations import ConversationStore
-from bot.places import load_gazetteers
+from bot.language.en.places import load_gazetteers
+from bot.surfaces.conversations import ConversationStore
 from bot.types import Answer
 from index.embedder import Embedder
 from index.store import current_generation, open_index

@@ -12,7 +12,7 @@ The rules are those of the evaluation README (/work/shared/eval/README.md):
 - latency: wall time of the answer function per question, the model loaded and warmed up.
 
 Retrieval, answer accuracy and wrong abstention count only the questions whose answer is known
-to be in the corpus (see `bot.eval_data`): an RTQA question without an answer-bearing article
+to be in the corpus (see `bot.evaluation.data`): an RTQA question without an answer-bearing article
 may be unanswerable from the corpus, so abstaining on it is not counted wrong. *Abstention* is
 the share of the file's unanswerable questions (QuAIL's) on which the bot abstained.
 
@@ -37,17 +37,17 @@ import click
 import numpy as np
 from tqdm import tqdm
 
-from bot.answer import AnswerContext, answer_question, answer_to_json, choose
-from bot.baseline import DenseBaseline, cached_vectors, chunk_articles
+from bot.answering import AnswerContext, answer_question, answer_to_json, choose
 from bot.config import Settings
-from bot.eval_data import EvalDataError, Question, read_questions
-from bot.places import load_gazetteers
-from bot.progress import TqdmProgress
+from bot.evaluation.baseline import DenseBaseline, cached_vectors, chunk_articles
+from bot.evaluation.data import EvalDataError, Question, read_questions
+from bot.language.en.places import load_gazetteers
+from bot.surfaces.terminal.progress import TqdmProgress
 from bot.types import Answer
-from index.articles import Article
 from index.build import build_index
 from index.embedder import Embedder, EmbedderError, SentenceTransformerEmbedder
-from index.loaders import load_paths
+from index.ingest.articles import Article
+from index.ingest.loaders import load_paths
 from index.store import StoreError, open_index
 
 log = logging.getLogger(__name__)

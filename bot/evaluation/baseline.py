@@ -1,7 +1,7 @@
 """The dense-only pipeline most RAG tutorials build: the yardstick of `newsbot eval --baseline`.
 
 What it does, on purpose and nothing more:
-- chunks each article's body (the same texts newsbot indexes, from `index.loaders`) into
+- chunks each article's body (the same texts newsbot indexes, from `index.ingest.loaders`) into
   windows of 1,000 characters overlapping by 200, ending at whitespace in the window's second
   half when there is some and starting at a word (roughly LangChain's
   RecursiveCharacterTextSplitter(1000, 200) without its paragraph preference); no titles,
@@ -33,9 +33,9 @@ import numpy as np
 from tqdm import tqdm
 
 from bot.types import Answer, Passage
-from index.articles import Article
 from index.embedder import Embedder
-from index.sentences import sentence_spans
+from index.ingest.articles import Article
+from index.text.sentences import sentence_spans
 
 log = logging.getLogger(__name__)
 

@@ -114,7 +114,7 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
 
 
 def _m002_sentence_vectors(db: sqlite_utils.Database) -> None:
-    # Each chunk's sentences (index.chunking.chunk_sentences), encoded at index time so that
+    # Each chunk's sentences (index.text.chunking.chunk_sentences), encoded at index time so that
     # answering scores them without running the model: float16 rows, one per sentence.
     db.table("chunk_sentences").create({"id": int, "vectors": bytes}, pk="id")
     # Lets count(*) (the consistency check on open) read this index, not every vector.
@@ -351,6 +351,16 @@ def write_faiss(index: faiss.Index, path: Path) -> None:
 
 
 @dataclass(frozen=True)
+class Story:
+    """An article as a list of stories shows it."""
+
+    title: str
+    source: str
+    published: str
+    url: str
+
+
+@dataclass(frozen=True)
 class IndexInfo:
     generation: str
     articles: int
@@ -532,6 +542,34 @@ class NewsIndex:
         for aid, ordinal, pid, text in self.db.execute(sql, ids):
             out[aid][ordinal] = (pid, text)
         return out
+
+    def sources(self) -> list[str]:
+        """Every outlet named by an article of the index."""
+        rows = self.db.execute("select distinct source from articles where source != ''")
+        return [r[0] for r in rows]
+
+    def article_count(self) -> int:
+        return int(self.db.execute("select count(*) from articles").fetchone()[0])
+
+    def paragraph_texts(self, paragraph_ids: Iterable[str]) -> dict[str, str]:
+        """Paragraph id -> its text."""
+        ids = sorted(set(paragraph_ids))
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(
+            f"select paragraph_id, text from paragraphs where paragraph_id in ({marks})", ids
+        )
+        return {r[0]: r[1] for r in rows}
+
+    def newest_stories(self, limit: int) -> list[Story]:
+        """The newest stories (near-duplicate copies left out), newest first."""
+        rows = self.db.execute(
+            "select title, source, published, url from articles where duplicate_of is null "
+            "order by published desc, added_at desc limit ?",
+            [limit],
+        ).fetchall()
+        return [Story(*row) for row in rows]
 
     def duplicates_of(self, article_id: str) -> list[dict]:
         return list(

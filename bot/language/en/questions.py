@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
 # "What country music star", "which state senator": the place word qualifies someone.
 _QUALIFIES = (
@@ -12,26 +13,41 @@ _QUALIFIES = (
     r"officials?|police|university|college|attorneys?|representatives?|governors?|council|"
     r"fair|parks?|clubs?|teams?))"
 )
-# Answer types the extractor knows how to find in a sentence.
-PERSON_OR_GROUP = "who"
-DATE = "when"
-PLACE = "where"
-NUMBER = "number"
-NAME = "name"  # "which team", "what company": a proper name of the head noun's kind
-OTHER = "other"
+
+
+class AnswerType(StrEnum):
+    """Answer types the extractor knows how to find in a sentence."""
+
+    PERSON_OR_GROUP = "who"
+    DATE = "when"
+    PLACE = "where"
+    NUMBER = "number"
+    NAME = "name"  # "which team", "what company": a proper name of the head noun's kind
+    OTHER = "other"
+
+
+class Subtype(StrEnum):
+    """A narrower kind of answer: a place of a gazetteer, a year, a percentage."""
+
+    COUNTRY = "country"
+    US_STATE = "state"
+    CITY = "city"
+    YEAR = "year"
+    PERCENT = "percent"
+
 
 _WH = [
-    (re.compile(r"\bhow (many|much|long|old|far|big|large|high)\b", re.I), NUMBER),
-    (re.compile(r"\bwhat (percentage|percent|number|amount|age|share)\b", re.I), NUMBER),
-    (re.compile(r"\b(who|whom|whose)\b", re.I), PERSON_OR_GROUP),
-    (re.compile(r"\bwhen\b|\bwhat (date|day|year|month|time)\b", re.I), DATE),
+    (re.compile(r"\bhow (many|much|long|old|far|big|large|high)\b", re.I), AnswerType.NUMBER),
+    (re.compile(r"\bwhat (percentage|percent|number|amount|age|share)\b", re.I), AnswerType.NUMBER),
+    (re.compile(r"\b(who|whom|whose)\b", re.I), AnswerType.PERSON_OR_GROUP),
+    (re.compile(r"\bwhen\b|\bwhat (date|day|year|month|time)\b", re.I), AnswerType.DATE),
     (
         re.compile(
             r"\bwhere\b|\bwhich (countr(y|ies)|cit(y|ies)|states?|nations?|regions?|places?)\b"
             + _QUALIFIES,
             re.I,
         ),
-        PLACE,
+        AnswerType.PLACE,
     ),
     # "which team", "what company"; not "what did ... say" or "what is ...".
     (
@@ -40,10 +56,13 @@ _WH = [
             r"|could|should|happened|happens)\b)[a-z]+",
             re.I,
         ),
-        NAME,
+        AnswerType.NAME,
     ),
     # "What will they do when they meet?": a question about an action, not a date.
-    (re.compile(r"\b(what|how)\s+(did|does|do|will|would|can|could|should)\b", re.I), OTHER),
+    (
+        re.compile(r"\b(what|how)\s+(did|does|do|will|would|can|could|should)\b", re.I),
+        AnswerType.OTHER,
+    ),
 ]
 _RELATION = re.compile(r"\bwho\b.*\bwhom\b|\bwho\s+\w+ed\s+whom\b", re.I)
 _FOLLOW_UP = re.compile(
@@ -115,7 +134,7 @@ class QuestionKind:
     relation: bool  # "who warned whom": both sides of the relation are wanted
     plural: bool  # "which countries": every name of the kind in the evidence sentence
     attitude: bool = False  # what someone thinks/feels, or what probably happens
-    # A narrower kind of answer: "which country" COUNTRY, US_STATE or CITY (see bot.places),
+    # A narrower kind of answer: "which country" COUNTRY, US_STATE or CITY (see places.py),
     # "what year" YEAR, "what percentage" PERCENT.
     subtype: str | None = None
 
@@ -190,8 +209,6 @@ _PLACE_HEAD = re.compile(
     r"(?P<head>countr(?:y|ies)|nations?|states?|cit(?:y|ies))\b" + _QUALIFIES,
     re.I,
 )
-COUNTRY, US_STATE, CITY = "country", "state", "city"
-YEAR, PERCENT = "year", "percent"
 _YEAR_HEAD = re.compile(r"\b(?:what|which) year\b|\bin what year\b", re.I)
 _PERCENT_HEAD = re.compile(r"\bwhat (?:percentage|percent|share)\b", re.I)
 _NAME_OF = re.compile(r"\bwhat (?:is|was|are|were) the names? of\b", re.I)
@@ -203,22 +220,22 @@ def place_kind(question: str) -> str | None:
         return None
     head = m.group("head").lower()
     if head.startswith(("countr", "nation")):
-        return COUNTRY
-    return US_STATE if head.startswith("state") else CITY
+        return Subtype.COUNTRY
+    return Subtype.US_STATE if head.startswith("state") else Subtype.CITY
 
 
 def classify(question: str) -> QuestionKind:
     kind = _classify(question)
     place = place_kind(question)
-    if place is not None and kind.answer_type in (PLACE, NAME):
-        return replace(kind, answer_type=PLACE, subtype=place)
-    if kind.answer_type == DATE and _YEAR_HEAD.search(question):
-        return replace(kind, subtype=YEAR)
-    if kind.answer_type == NUMBER and _PERCENT_HEAD.search(question):
-        return replace(kind, subtype=PERCENT)
-    if kind.answer_type == OTHER and _NAME_OF.search(question):
+    if place is not None and kind.answer_type in (AnswerType.PLACE, AnswerType.NAME):
+        return replace(kind, answer_type=AnswerType.PLACE, subtype=place)
+    if kind.answer_type == AnswerType.DATE and _YEAR_HEAD.search(question):
+        return replace(kind, subtype=Subtype.YEAR)
+    if kind.answer_type == AnswerType.NUMBER and _PERCENT_HEAD.search(question):
+        return replace(kind, subtype=Subtype.PERCENT)
+    if kind.answer_type == AnswerType.OTHER and _NAME_OF.search(question):
         # "What is the name of SpaceX's rocket?" asks for a name, not a sentence.
-        return replace(kind, answer_type=NAME)
+        return replace(kind, answer_type=AnswerType.NAME)
     return kind
 
 
@@ -246,7 +263,7 @@ def _classify(question: str) -> QuestionKind:
     ]
     if found:
         return QuestionKind(max(found)[2], relation, plural, attitude)
-    return QuestionKind(OTHER, relation, plural, attitude)
+    return QuestionKind(AnswerType.OTHER, relation, plural, attitude)
 
 
 # "when the trailer was released": a clause of the question's story, not what it asks.

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.questions import DATE, NAME, NUMBER, PERSON_OR_GROUP, PLACE
+from bot.language.en.questions import AnswerType
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -172,15 +172,15 @@ def _clock_time(sentence: str, m: re.Match[str]) -> bool:
 
 def candidates(sentence: str, answer_type: str) -> list[Candidate]:
     """Spans of `sentence` that could answer a question of `answer_type`."""
-    if answer_type == DATE:
+    if answer_type == AnswerType.DATE:
         return [Candidate(m.group(0), m.start(), m.end()) for m in DATE_RE.finditer(sentence)]
-    if answer_type == NUMBER:
+    if answer_type == AnswerType.NUMBER:
         return [
             Candidate(m.group(0).strip(), m.start(), m.end())
             for m in NUMBER_RE.finditer(sentence)
             if not DATE_RE.fullmatch(m.group(0).strip()) and not _clock_time(sentence, m)
         ]
-    if answer_type in (PERSON_OR_GROUP, PLACE, NAME):
+    if answer_type in (AnswerType.PERSON_OR_GROUP, AnswerType.PLACE, AnswerType.NAME):
         return [c for c in names(sentence) if not _DATE_WORD.fullmatch(c.text)]
     return []
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from bot.answer import Turn
+from bot.answering import Turn
 
 KEEP_TURNS = 5  # follow-ups lean on the last few exchanges, not the whole history
 

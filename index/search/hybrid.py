@@ -15,10 +15,10 @@ from typing import Any, TypeVar
 import numpy as np
 import snowballstemmer
 
-from index.chunking import PARAGRAPH_SEPARATOR, chunk_parts
-from index.dates import DateWindow, in_window, parse_iso
 from index.embedder import Embedder
-from index.store import NewsIndex
+from index.store.catalog import NewsIndex
+from index.text.chunking import PARAGRAPH_SEPARATOR, chunk_parts
+from index.text.dates import DateWindow, in_window, parse_iso
 
 T = TypeVar("T")
 RRF_K = 60

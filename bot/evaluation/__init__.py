@@ -1,0 +1,1 @@
+"""`newsbot eval`: question files, metrics, the dense baseline and the run that compares them."""

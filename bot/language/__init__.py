@@ -1,0 +1,1 @@
+"""The English rules of answering: question kinds, lexicons and patterns, places."""

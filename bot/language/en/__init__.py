@@ -1,0 +1,1 @@
+"""English: question kinds, candidate extraction, places, apposition; their tables as data."""

@@ -1,0 +1,1 @@
+"""Rendering answers for Telegram: HTML, citations, splitting into messages."""

@@ -1,0 +1,1 @@
+"""The Telegram bot: the PTB application, its handlers and their state."""

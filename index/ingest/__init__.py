@@ -1,0 +1,1 @@
+"""Reading articles: files, feeds and pages in; clean paragraphs out."""

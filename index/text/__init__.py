@@ -1,0 +1,1 @@
+"""Text helpers of the engine: sentences, chunks, dates, near-duplicates."""
