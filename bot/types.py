@@ -52,3 +52,8 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     # The question as understood in the conversation (follow-ups get their subject filled in).
     resolved_question: str = ""
+    # The answer itself, without citation marks ("" when abstained): what follow-ups borrow
+    # and evaluation scores.
+    line: str = ""
+    # Why the answer was declined ("" when answered), for `ask --json` and the REPL's :debug.
+    declined_because: str = ""

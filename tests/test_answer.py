@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering import AnswerContext, Turn, answer_question, answer_to_json, choose
+from bot.answering import AnswerContext, Turn, answer_question, choose
 from bot.config import Settings
+from bot.surfaces.answer_json import answer_to_json
 from bot.types import Answer
 from tests.conftest import write_article
 

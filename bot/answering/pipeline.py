@@ -7,7 +7,7 @@ import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, partial
 
@@ -66,6 +66,7 @@ from index.search import (
     query_terms,
     search,
 )
+from index.search.fusion import rrf_scores
 from index.store import NewsIndex
 from index.text import dates
 from index.text.sentences import sentence_spans
@@ -877,17 +878,6 @@ def _citation(ctx: AnswerContext, n: int, e: Evidence) -> Citation | None:
     )
 
 
-def _fuse(first: Sequence[Hit], second: Sequence[Hit], k: int) -> list[Hit]:
-    """Reciprocal rank fusion of two rankings of hits."""
-    score: dict[int, float] = defaultdict(float)
-    by_id: dict[int, Hit] = {}
-    for ranking in (first, second):
-        for rank, hit in enumerate(ranking):
-            score[hit.chunk] += 1.0 / (60 + rank)
-            by_id.setdefault(hit.chunk, hit)
-    return [by_id[c] for c in sorted(score, key=lambda c: -score[c])[:k]]
-
-
 def _passages(hits: Sequence[Hit]) -> tuple[Passage, ...]:
     return tuple(
         Passage(
@@ -989,7 +979,10 @@ def answer_question(
         alone = search(
             ctx.index, ctx.embedder, replace(query, text=own), k=pool, passage_chars=chars
         )
-        hits = _fuse(alone.hits, hits, pool)
+        by_chunk = {h.chunk: h for h in [*hits, *alone.hits]}
+        # Ranks from 0 here, as this fusion was measured (the search's own counts from 1).
+        fused = rrf_scores([[h.chunk for h in alone.hits], [h.chunk for h in hits]], first_rank=0)
+        hits = [by_chunk[c] for c in sorted(fused, key=lambda c: -fused[c])[:pool]]
         vector = alone.query_vector + result.query_vector
         result = replace(result, query_vector=vector / np.linalg.norm(vector))
 
@@ -1114,7 +1107,16 @@ def answer_question(
     text = f"{_trim_words(line)} {marks}"
     timings["extract"] = (time.perf_counter() - t) * 1000
     timings["total"] = (time.perf_counter() - started) * 1000
-    return Answer(question, text, False, tuple(citations), _passages(hits), timings, resolved)
+    return Answer(
+        question,
+        text,
+        False,
+        tuple(citations),
+        _passages(hits),
+        timings,
+        resolved,
+        _trim_words(line),
+    )
 
 
 def choose(
@@ -1143,32 +1145,4 @@ def choose(
     return int(np.argmax(scores)) if scores else 0
 
 
-def answer_to_json(answer: Answer) -> dict:
-    """The `newsbot ask --json` object: field names scripts and tests rely on."""
-    return {
-        "question": answer.question,
-        "answer": answer.text,
-        "abstained": answer.abstained,
-        "citations": [
-            {k: v for k, v in asdict(c).items() if k != "also_in"} | {"also_in": list(c.also_in)}
-            for c in answer.citations
-        ],
-        "passages": [
-            {
-                "text": p.text,
-                "score": p.score,
-                "article_id": p.article_id,
-                "paragraphs": list(p.paragraphs),
-                "title": p.title,
-                "source": p.source,
-                "published": p.published,
-                "url": p.url,
-            }
-            for p in answer.passages
-        ],
-        "timings_ms": {k: round(v, 2) for k, v in answer.timings_ms.items()},
-        "resolved_question": answer.resolved_question,
-    }
-
-
-__all__ = ["AnswerContext", "Candidate", "Turn", "answer_question", "answer_to_json", "choose"]
+__all__ = ["AnswerContext", "Candidate", "Turn", "answer_question", "choose"]

@@ -37,11 +37,12 @@ import click
 import numpy as np
 from tqdm import tqdm
 
-from bot.answering import AnswerContext, answer_question, answer_to_json, choose
+from bot.answering import AnswerContext, answer_question, choose
 from bot.config import Settings
 from bot.evaluation.baseline import DenseBaseline, cached_vectors, chunk_articles
 from bot.evaluation.data import EvalDataError, Question, read_questions
 from bot.language.en.places import load_gazetteers
+from bot.surfaces.answer_json import answer_to_json
 from bot.surfaces.terminal.progress import TqdmProgress
 from bot.types import Answer
 from index.build import build_index

@@ -16,12 +16,12 @@ import numpy as np
 import snowballstemmer
 
 from index.embedder import Embedder
+from index.search.fusion import rrf_scores
 from index.store.catalog import NewsIndex
 from index.text.chunking import PARAGRAPH_SEPARATOR, chunk_parts
 from index.text.dates import DateWindow, in_window, parse_iso
 
 T = TypeVar("T")
-RRF_K = 60
 POOL = 100  # candidates taken from each retriever before fusion
 # Added to the fused score (scaled to [0, 1]) for articles inside the question's time window,
 # else the week before today: a news question is about this week's news unless it says not.
@@ -217,14 +217,9 @@ def search(
     timings["retrieve"] = (time.perf_counter() - t) * 1000
 
     t = time.perf_counter()
-    fused: dict[int, float] = {}
+    fused = rrf_scores([[cid for cid, _ in dense], [cid for cid, _ in keyword]])
     dense_score = dict(dense)
-    keyword_rank: dict[int, int] = {}
-    for rank, (cid, _) in enumerate(dense):
-        fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
-    for rank, (cid, _) in enumerate(keyword):
-        fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
-        keyword_rank[cid] = rank
+    keyword_rank = {cid: rank for rank, (cid, _) in enumerate(keyword)}
     rows = index.chunks(list(fused))
     best = max(fused.values(), default=1.0)
     window = query.window or query.recent

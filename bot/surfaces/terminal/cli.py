@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
-from bot.answering import answer_to_json
 from bot.config import Settings
 from bot.evaluation.runner import eval_cmd
+from bot.surfaces.answer_json import answer_to_json
 from bot.surfaces.messages import question_problem
 from bot.surfaces.service import NewsService
 from bot.surfaces.terminal.format import format_answer
