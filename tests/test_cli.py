@@ -52,7 +52,7 @@ def test_ask_json_prints_the_documented_fields(corpus_settings: Settings) -> Non
         "2021-07-20",
     )
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout.strip().splitlines()[-1])  # stderr may hold a progress bar
     assert "Bagram" in data["answer"] and data["abstained"] is False
     citation = data["citations"][0]
     assert citation["paragraph"] == 9 and citation["quote"] in citation["paragraph_text"]
