@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.reader.dataset import WINDOW_WORDS, _around, context_of
+from bot.reader.dataset import _around, context_of
 from bot.reader.model import Reading
 
 # Each further story whose window gives the same span adds this to the best margin; measured on
@@ -40,8 +40,6 @@ def window(title: str, paragraph: str, sentence: str, story: str) -> Window:
     """The window of `paragraph` around `sentence` (as in training), its title first."""
     at = paragraph.find(sentence)
     text = _around(paragraph, at, at + len(sentence)) if at >= 0 else sentence
-    if len(text.split()) > WINDOW_WORDS and sentence in text:
-        text = sentence
     return Window(context_of(title, text), story, sentence)
 
 

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.language.en.extract import DATE_RE, NUMBER_RE, names
+from bot.language.en.extract import DATE_RE, NUMBER_RE, candidates
 from bot.language.en.places import place_in
-from bot.language.en.questions import Subtype
+from bot.language.en.questions import AnswerType, Subtype
 
 
 class SpanKind(StrEnum):
@@ -97,11 +97,8 @@ _PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|from|to|near|into)\s+$")
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|his|her|their|our)\s+$", re.I)
 _LOWER_AFTER = re.compile(r"\s+([a-z][a-z-]*)")
 _DEMONYM = re.compile(r"(?:ian|ese|ish|ean|an|i|ic)$")
-_CALENDAR = re.compile(
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|Monday|Tuesday|Wednesday"
-    r"|Thursday|Friday|Saturday|Sunday|Christmas|Easter)\.?"
-)
+# Days no date pattern knows: they name no one either.
+_HOLIDAYS = frozenset({"Christmas", "Easter"})
 _SCALE = re.compile(r"^(?:hundreds?|thousands?|millions?|billions?|dozens?)$", re.I)
 
 
@@ -178,10 +175,11 @@ def answer_spans(sentence: str) -> list[Span]:
         before = lead.end() if lead else 0
         spans.append(Span(text[before:], start, m.end(), SpanKind.DATE, "when", before))
     dated = [(s.start, s.end) for s in spans]
-    for c in names(sentence):
-        if any(a < c.end and c.start < b for a, b in dated) or DATE_RE.fullmatch(c.text):
+    # Names without month and weekday names ("February" names no one).
+    for c in candidates(sentence, AnswerType.NAME):
+        if any(a < c.end and c.start < b for a, b in dated):
             continue
-        if _modifier(sentence, c.start, c.end, c.text) or _CALENDAR.fullmatch(c.text):
+        if _modifier(sentence, c.start, c.end, c.text) or c.text in _HOLIDAYS:
             continue
         place = _place_wh(sentence, c.text, c.start)
         after_in = sentence[c.start - 3 : c.start] == "in "
