@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
@@ -10,6 +11,8 @@ from pydantic_settings import NoDecode
 from index.config import IndexSettings, split_csv
 
 TELEGRAM_API = "https://api.telegram.org/bot"
+# The reader's weights as the repository ships them (models/ beside bot/).
+READER_WEIGHTS = Path(__file__).resolve().parent.parent / "models" / "reader" / "reader.safetensors"
 
 
 class Settings(IndexSettings):
@@ -27,6 +30,16 @@ class Settings(IndexSettings):
             "Each ranked passage is the matched chunk widened by whole neighbouring paragraphs "
             "up to this many characters (0: the chunk alone)."
         ),
+    )
+    reader: bool = Field(
+        True,
+        description=(
+            "Answer with newsbot's trained reader (models/reader/); false: by the English "
+            "rules alone."
+        ),
+    )
+    reader_weights: Path = Field(
+        READER_WEIGHTS, description="The reader's trained weights (a safetensors file)."
     )
     max_question_chars: int = Field(
         1000, ge=10, description="Longer questions are refused with a message."

@@ -37,6 +37,16 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class ReaderNote:
+    """What the trained reader found: its span ("" when none), the span's margin over "no
+    answer" and its score with the other stories' agreement."""
+
+    span: str
+    margin: float
+    score: float
+
+
+@dataclass(frozen=True)
 class Answer:
     """What the answer function returns: a short answer line, its evidence, and how long it took.
 
@@ -57,3 +67,5 @@ class Answer:
     line: str = ""
     # Why the answer was declined ("" when answered), for `ask --json` and the REPL's :debug.
     declined_because: str = ""
+    # The reader's finding, when the reader answered (None on the rule path).
+    reader: ReaderNote | None = None

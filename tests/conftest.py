@@ -59,3 +59,13 @@ def corpus_context(corpus_settings: Settings, real_embedder):
     from index.store import open_index
 
     return AnswerContext(open_index(corpus_settings.data_dir), real_embedder, corpus_settings)
+
+
+@pytest.fixture(scope="session")
+def real_reader():
+    """newsbot's trained reader, as the repository ships it."""
+    from bot.config import READER_WEIGHTS
+    from bot.reader.model import load_reader
+    from index.config import DEFAULT_MODEL
+
+    return load_reader(READER_WEIGHTS, DEFAULT_MODEL, True)

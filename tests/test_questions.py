@@ -7,25 +7,18 @@ from datetime import date
 
 import pytest
 
-from bot.answering.pipeline import (
-    Evidence,
-    Turn,
+from bot.answering.compose import with_day
+from bot.answering.context import Turn
+from bot.answering.evidence import Evidence, rerank, sentences_of, unscored_ranks
+from bot.answering.followup import resolve_follow_up
+from bot.answering.naming import relation, said_unknown, subject
+from bot.answering.vote import (
     cannot_be_place,
     fitted_vote,
     kind_phrase,
     kind_words,
-    mentions_verb,
-    relation,
-    rerank,
-    resolve_follow_up,
-    said_unknown,
-    says_verb_of,
-    sentences_of,
     slot_words,
-    subject,
-    unscored_ranks,
     vote,
-    with_day,
 )
 from bot.language.en.apposition import described_as, who_is
 from bot.language.en.extract import (
@@ -52,6 +45,7 @@ from bot.language.en.questions import (
     role_words,
     states_attitude,
 )
+from bot.language.en.verbs import mentions_verb, says_verb_of
 from index.search.hybrid import Hit, fts_query, query_terms, widen
 from index.text.dates import day_of, resolve
 

@@ -10,14 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.answering.pipeline import (
-    AnswerContext,
-    _overlap,
-    _term_weights,
-    answer_question,
-    best_sentence_scores,
-    score_sentences,
-)
+from bot.answering.context import AnswerContext
+from bot.answering.evidence import _overlap, _term_weights, best_sentence_scores, score_sentences
+from bot.answering.pipeline import answer_question
 from bot.config import Settings
 from index.build import build_index
 from index.search.hybrid import SearchQuery, search

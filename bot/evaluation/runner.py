@@ -30,7 +30,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
@@ -38,10 +38,12 @@ import numpy as np
 from tqdm import tqdm
 
 from bot.answering import AnswerContext, answer_question, choose
+from bot.answering.reading import SpanReader
 from bot.config import Settings
 from bot.evaluation.baseline import DenseBaseline, cached_vectors, chunk_articles
 from bot.evaluation.data import EvalDataError, Question, read_questions
 from bot.language.en.places import load_gazetteers
+from bot.reader.model import ReaderError, load_reader
 from bot.surfaces.answer_json import answer_to_json
 from bot.surfaces.terminal.progress import TqdmProgress
 from bot.types import Answer
@@ -365,6 +367,7 @@ class EvalOptions:
     as_of_field: str | None = None
     limit: int | None = None
     baseline: bool = False
+    rules: bool = False  # also answer by the rules alone, side by side with the reader
     plot: bool = False
     progress: bool = False
 
@@ -419,12 +422,15 @@ def make_baseline(
     return DenseBaseline(chunks, vectors, embedder)
 
 
-def run_eval(settings: Settings, embedder: Embedder, options: EvalOptions) -> dict:
-    """Evaluate newsbot (and the baseline) on the question file; returns summary.json's content."""
+def run_eval(
+    settings: Settings, embedder: Embedder, options: EvalOptions, reader: SpanReader | None = None
+) -> dict:
+    """Evaluate newsbot (with `reader`, and by the rules alone with `options.rules`; and the
+    baseline) on the question file; returns summary.json's content."""
     questions = load_questions(options)
     options.out_dir.mkdir(parents=True, exist_ok=True)
     eval_settings = index_corpus(settings, embedder, options)
-    ctx = AnswerContext(open_index(eval_settings.data_dir), embedder, eval_settings)
+    ctx = AnswerContext(open_index(eval_settings.data_dir), embedder, eval_settings, reader)
     load_gazetteers()  # a one-time cost, not one question's
     rows = run_questions(
         "newsbot",
@@ -434,6 +440,17 @@ def run_eval(settings: Settings, embedder: Embedder, options: EvalOptions) -> di
         options.out_dir / "results.jsonl",
         progress=options.progress,
     )
+    rules_rows = None
+    if options.rules and reader is not None:
+        by_rules = replace(ctx, reader=None)
+        rules_rows = run_questions(
+            "rules",
+            questions,
+            lambda q: answer_question(by_rules, q.question, as_of=q.as_of),
+            None,
+            options.out_dir / "rules_results.jsonl",
+            progress=options.progress,
+        )
     summary: dict = {
         "questions_file": str(options.questions),
         "corpus": [str(p) for p in options.corpus or settings.corpus_paths],
@@ -443,7 +460,11 @@ def run_eval(settings: Settings, embedder: Embedder, options: EvalOptions) -> di
         "faiss_index": settings.faiss_index,
         "newsbot": summarise_by_type(rows),
     }
+    summary["reader"] = reader is not None
     latencies = {"newsbot": [r.latency_ms for r in rows]}
+    if rules_rows is not None:
+        summary["rules"] = summarise_by_type(rules_rows)
+        latencies["rules"] = [r.latency_ms for r in rules_rows]
     if options.baseline:
         paths = list(options.corpus or settings.corpus_paths)
         baseline = make_baseline(settings, embedder, paths, options.progress)
@@ -475,6 +496,8 @@ def format_report(summary: dict) -> str:
         f"({overall['with_gold']} with the answer in the corpus):",
         format_table(summary["newsbot"]),
     ]
+    if "rules" in summary:
+        parts += ["", "by the rules alone (no reader):", format_table(summary["rules"])]
     if "baseline" in summary:
         parts += [
             "",
@@ -516,6 +539,9 @@ def format_report(summary: dict) -> str:
     help="Folder for results.jsonl, summary.json and the plots.",
 )
 @click.option("--baseline", is_flag=True, help="Also run the dense-only tutorial pipeline.")
+@click.option(
+    "--rules", is_flag=True, help="Also answer by the rules alone, beside the reader's answers."
+)
 @click.option("--plot", is_flag=True, help="Write hits_at_k.png and latency.png.")
 @click.pass_obj
 def eval_cmd(
@@ -526,6 +552,7 @@ def eval_cmd(
     limit: int | None,
     out_dir: Path,
     baseline: bool,
+    rules: bool,
     plot: bool,
 ) -> None:
     """Measure retrieval, answers, citations, abstention and latency on a question file."""
@@ -536,13 +563,15 @@ def eval_cmd(
         as_of_field=as_of_field,
         limit=limit,
         baseline=baseline,
+        rules=rules,
         plot=plot,
         progress=True,
     )
     embedder = SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size)
     try:
-        summary = run_eval(settings, embedder, options)
-    except (EvalDataError, StoreError, EmbedderError) as exc:
+        reader = load_reader(settings.reader_weights, settings.embedding_model, settings.reader)
+        summary = run_eval(settings, embedder, options, reader)
+    except (EvalDataError, StoreError, EmbedderError, ReaderError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(format_report(summary))
     click.echo(f"\nresults in {out_dir}/")

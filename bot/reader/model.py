@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from index.embedder import resolve_model_path
+
 log = logging.getLogger(__name__)
 
 TRAINED_LAYERS = 3  # of 6: the lower three stay the shipped MiniLM (measured: docs/reader.md)
@@ -144,3 +146,12 @@ def best_span(start: Any, end: Any, mask: Any) -> tuple[int, int, float, float]:
     pair = pair.masked_fill(~band, -1e4)
     i, j = divmod(int(torch.argmax(pair)), n)
     return i, j, float(pair[i, j]), null
+
+
+def load_reader(weights: Path, base: str, enabled: bool) -> Reader | None:
+    """The reader newsbot answers with, loaded once at start-up; None when it is turned off."""
+    if not enabled:
+        return None
+    reader = Reader.load(weights, resolve_model_path(base))
+    reader.read("warm-up?", ["warm-up"])  # the first call pays for lazy set-up; not a user
+    return reader

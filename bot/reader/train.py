@@ -160,9 +160,11 @@ def train(
     work: Path,
     config: TrainConfig,
     progress: Callable[[int, int, float], None] | None = None,
+    start_from: Path | None = None,
 ) -> dict[str, Any]:
     """Train, checkpointing to `work` (a run resumes from its checkpoint), and write the
-    trained layers in fp16 to `out_dir`/reader.safetensors. Returns the run's figures."""
+    trained layers in fp16 to `out_dir`/reader.safetensors. Returns the run's figures.
+    `start_from`: trained weights to go on from (fine-tuning) instead of a fresh head."""
     import torch
     from safetensors.torch import save_file
     from transformers import AutoTokenizer
@@ -173,6 +175,11 @@ def train(
     torch.manual_seed(config.seed)
     tokenizer = AutoTokenizer.from_pretrained(base)
     model = base_model(base)
+    if start_from is not None:
+        from safetensors.torch import load_file
+
+        weights = {k: v.to(torch.float32) for k, v in load_file(str(start_from)).items()}
+        model.load_state_dict(weights, strict=False)
     for name, param in model.named_parameters():
         param.requires_grad = trainable(name)
     params = [p for _, p in model.named_parameters() if p.requires_grad]

@@ -34,4 +34,5 @@ def answer_to_json(answer: Answer) -> dict:
         "resolved_question": answer.resolved_question,
         "line": answer.line,
         "declined_because": answer.declined_because,
+        "reader": None if answer.reader is None else asdict(answer.reader),
     }

@@ -6,6 +6,7 @@ import threading
 from datetime import date
 
 from bot.answering import AnswerContext, Turn, answer_question
+from bot.answering.reading import SpanReader
 from bot.config import Settings
 from bot.language.en.places import load_gazetteers
 from bot.surfaces.conversations import ConversationStore
@@ -19,9 +20,12 @@ CONVERSATIONS_DB = "conversations.db"
 class NewsService:
     """Re-opens the index when a run switched generations, so a rebuild shows without a restart."""
 
-    def __init__(self, settings: Settings, embedder: Embedder) -> None:
+    def __init__(
+        self, settings: Settings, embedder: Embedder, reader: SpanReader | None = None
+    ) -> None:
         self.settings = settings
         self.embedder = embedder
+        self.reader = reader
         self.conversations = ConversationStore(settings.data_dir / CONVERSATIONS_DB)
         self._lock = threading.Lock()
         self._context: AnswerContext | None = None
@@ -33,7 +37,7 @@ class NewsService:
         with self._lock:
             if self._context is None or live is None or self._context.index.path != live:
                 self._context = AnswerContext(
-                    open_index(self.settings.data_dir), self.embedder, self.settings
+                    open_index(self.settings.data_dir), self.embedder, self.settings, self.reader
                 )
             return self._context
 

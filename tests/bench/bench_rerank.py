@@ -26,12 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bot.answering.pipeline import (  # noqa: E402
-    RERANK_PASSAGES,
-    AnswerContext,
-    rerank_passages,
-    search_query,
-)
+from bot.answering.context import AnswerContext  # noqa: E402
+from bot.answering.evidence import RERANK_PASSAGES, rerank_passages  # noqa: E402
+from bot.answering.pipeline import search_query  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.evaluation.data import read_questions  # noqa: E402
 from bot.evaluation.runner import eval_data_dir, is_hit, normalise  # noqa: E402

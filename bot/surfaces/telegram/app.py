@@ -55,6 +55,7 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
+from bot.reader.model import ReaderError, load_reader
 from bot.surfaces import messages
 from bot.surfaces.messages import question_problem
 from bot.surfaces.render.html import (
@@ -811,10 +812,11 @@ def run_bot(settings: Settings, webhook: bool = False) -> None:
     embedder = SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size)
     try:
         ensure_index(settings, embedder)
-        service = NewsService(settings, embedder)
+        reader = load_reader(settings.reader_weights, settings.embedding_model, settings.reader)
+        service = NewsService(settings, embedder, reader)
         service.context()
         embedder.encode(["warm-up"])  # load the model now, not on the first question
-    except (StoreError, EmbedderError) as exc:
+    except (StoreError, EmbedderError, ReaderError) as exc:
         raise click.ClickException(str(exc)) from exc
     app = build_application(settings, service, embedder)
     try:

@@ -13,6 +13,8 @@ from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.evaluation.runner import eval_cmd
+from bot.reader.cli import train_reader_cmd, tune_reader_cmd
+from bot.reader.model import Reader, ReaderError, load_reader
 from bot.surfaces.answer_json import answer_to_json
 from bot.surfaces.messages import question_problem
 from bot.surfaces.service import NewsService
@@ -27,6 +29,14 @@ log = logging.getLogger("newsbot")
 
 def make_embedder(settings: Settings) -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size)
+
+
+def make_reader(settings: Settings) -> Reader | None:
+    """The trained reader (None with NEWSBOT_READER=false or --no-reader)."""
+    try:
+        return load_reader(settings.reader_weights, settings.embedding_model, settings.reader)
+    except (ReaderError, EmbedderError) as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def run_index(
@@ -50,8 +60,11 @@ def run_index(
 
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens (to stderr).")
+@click.option(
+    "--no-reader", is_flag=True, help="Answer by the English rules alone (NEWSBOT_READER=false)."
+)
 @click.pass_context
-def cli(ctx: click.Context, verbose: bool) -> None:
+def cli(ctx: click.Context, verbose: bool, no_reader: bool) -> None:
     """newsbot: answers questions about news, citing the exact paragraph."""
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
@@ -63,6 +76,8 @@ def cli(ctx: click.Context, verbose: bool) -> None:
         ctx.obj = Settings()
     except ValidationError as exc:
         raise click.ClickException(f"Invalid settings: {exc}") from exc
+    if no_reader:
+        ctx.obj = ctx.obj.model_copy(update={"reader": False})
 
 
 @cli.command("index")
@@ -95,7 +110,7 @@ def stats_cmd(settings: Settings) -> None:
 
 
 def open_service(settings: Settings) -> NewsService:
-    service = NewsService(settings, make_embedder(settings))
+    service = NewsService(settings, make_embedder(settings), make_reader(settings))
     try:
         service.context()
     except StoreError as exc:
@@ -166,6 +181,8 @@ def serve_cmd(settings: Settings, webhook: bool) -> None:
 
 
 cli.add_command(eval_cmd)
+cli.add_command(train_reader_cmd)
+cli.add_command(tune_reader_cmd)
 
 
 def main() -> None:

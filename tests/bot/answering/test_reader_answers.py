@@ -1,0 +1,64 @@
+"""Answers with the shipped reader over corpus/ (the real model, the real index)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from bot.answering import AnswerContext, answer_question
+from bot.answering.declines import Declined
+from bot.config import Settings
+from tests.test_cli import run
+
+pytestmark = pytest.mark.slow
+AS_OF = date(2021, 7, 20)
+
+
+@pytest.fixture(scope="module")
+def reading(corpus_context: AnswerContext, real_reader) -> AnswerContext:
+    return replace(corpus_context, reader=real_reader)
+
+
+def test_the_reader_finds_the_span_and_cites_the_sentence_holding_it(
+    reading: AnswerContext,
+) -> None:
+    answer = answer_question(reading, "Which base did US troops quietly vacate?", as_of=AS_OF)
+    assert not answer.abstained and "Bagram" in answer.line
+    assert answer.reader is not None and "Bagram" in answer.reader.span
+    assert answer.reader.margin > 0
+    assert all(c.quote in c.paragraph_text for c in answer.citations)
+    assert "Bagram" in answer.citations[0].quote
+    assert "reader" in answer.timings_ms
+
+
+def test_a_number_comes_whole(reading: AnswerContext) -> None:
+    question = "How many American soldiers did the Bagram base once hold?"
+    answer = answer_question(reading, question, as_of=AS_OF)
+    assert not answer.abstained and "100,000" in answer.line, answer.line
+
+
+def test_both_sides_of_who_warned_whom_stay(reading: AnswerContext) -> None:
+    answer = answer_question(
+        reading, "Who warned whom about US troops in Central Asia?", as_of=AS_OF
+    )
+    assert "Moscow" in answer.line and "United States" in answer.line, answer.line
+
+
+def test_the_rules_veto_a_near_miss(reading: AnswerContext) -> None:
+    answer = answer_question(reading, "Who won the 2018 World Cup?")
+    assert answer.abstained and answer.declined_because == Declined.NO_VERB
+
+
+def test_ask_json_shows_the_reader_and_no_reader_turns_it_off(corpus_settings: Settings) -> None:
+    question = "Which base did US troops quietly vacate?"
+    with_reader = run(corpus_settings, "ask", question, "--json", "--as-of", "2021-07-20")
+    data = json.loads(with_reader.stdout.strip().splitlines()[-1])
+    assert data["reader"]["span"] and data["reader"]["margin"] > 0
+    assert data["timings_ms"]["reader"] > 0
+    rules = run(corpus_settings, "--no-reader", "ask", question, "--json", "--as-of", "2021-07-20")
+    data = json.loads(rules.stdout.strip().splitlines()[-1])
+    assert data["reader"] is None and "reader" not in data["timings_ms"]
+    assert "Bagram" in data["answer"]

@@ -1,0 +1,134 @@
+"""The reader stage: which spans can answer, where they are cited, and when the rules' answer
+is taken instead. The span reader here is a fixed table (the real one is in the integration
+test at the end)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from bot.answering.reading import (
+    Read,
+    Said,
+    Unread,
+    agrees,
+    asked,
+    fits,
+    holding_sentence,
+    read_answer,
+    whole,
+    windows_of,
+)
+from bot.language.en.questions import AnswerType, QuestionKind, Subtype
+from bot.reader.model import Reading
+
+
+def kind(answer_type: str, subtype: str | None = None) -> QuestionKind:
+    return QuestionKind(answer_type, relation=False, plural=False, subtype=subtype)
+
+
+class TableReader:
+    """Answers each context with the span given for the first of its words found in it."""
+
+    def __init__(self, spans: dict[str, tuple[str, float]]) -> None:
+        self.spans = spans
+        self.read_contexts: list[str] = []
+
+    def read(self, question: str, contexts: Sequence[str]) -> list[Reading]:
+        out = []
+        for i, c in enumerate(contexts):
+            self.read_contexts.append(c)
+            span, margin = next(((s, m) for s, m in self.spans.values() if s in c), (c[:1], -5.0))
+            at = c.find(span)
+            out.append(Reading(i, at, at + len(span), span, margin, 0.0))
+        return out
+
+
+def said(sentence: str, paragraph: str | None = None, story: str = "a", title: str = "T") -> Said:
+    return Said(title, story, paragraph or sentence, sentence)
+
+
+def test_fits_keeps_the_kind_asked_for() -> None:
+    assert fits("August 10", kind(AnswerType.DATE))
+    assert fits("Tuesday", kind(AnswerType.DATE))
+    assert not fits("the Pentagon", kind(AnswerType.DATE))
+    assert fits("238", kind(AnswerType.NUMBER))
+    assert fits("three", kind(AnswerType.NUMBER))
+    assert not fits("Mecca", kind(AnswerType.NUMBER))
+    assert fits("2003", kind(AnswerType.DATE, Subtype.YEAR))
+    assert not fits("February 1", kind(AnswerType.DATE, Subtype.YEAR))
+    assert fits("12 per cent", kind(AnswerType.NUMBER, Subtype.PERCENT))
+    assert not fits("12", kind(AnswerType.NUMBER, Subtype.PERCENT))
+    assert fits("chlorine", kind(AnswerType.NAME))  # "what type of sanitiser": no capital
+
+
+def test_a_span_of_the_question_s_own_words_is_no_answer() -> None:
+    assert asked("Mc Guire", "What did Hugh Mc Guire record?")
+    assert not asked("Secret Agent", "What did Hugh McGuire record?")
+
+
+def test_whole_widens_numbers_and_dates() -> None:
+    context = "T | Chu won 84,121 votes on August 31."
+    at = context.find("84")
+    r = whole(Reading(0, at, at + 2, "84", 1.0, 0.0), context)
+    assert r.text == "84,121"
+    at = context.find("31")
+    assert whole(Reading(0, at, at + 2, "31", 1.0, 0.0), context).text == "August 31"
+    at = context.find("Chu")
+    assert whole(Reading(0, at, at + 3, "Chu", 1.0, 0.0), context).text == "Chu"
+
+
+def test_the_cited_sentence_is_the_one_holding_the_span() -> None:
+    paragraph = "The crane fell on Friday. At least 107 people died. Storms were blamed."
+    assert holding_sentence(paragraph, "The crane fell on Friday.", "107") == (
+        "At least 107 people died."
+    )
+    assert holding_sentence(paragraph, "Storms were blamed.", "Friday") == (
+        "The crane fell on Friday."
+    )
+    # A span of the title: the evidence sentence itself.
+    assert holding_sentence(paragraph, "Storms were blamed.", "Mecca") == "Storms were blamed."
+
+
+def test_agreement_is_one_answer_in_other_words() -> None:
+    assert agrees("Nathan Law", "Demosisto's Nathan Law")
+    assert agrees("the Taliban,", "Taliban")
+    assert not agrees("Young", "Nathan Law")
+
+
+def test_each_window_is_read_once() -> None:
+    paragraph = "One. Two."
+    evidence = [said("One.", paragraph), said("Two.", paragraph), said("Three.")]
+    windows = windows_of(evidence)
+    assert [i for i, _ in windows] == [0, 2]  # both sentences of the short paragraph: one window
+
+
+def test_the_reader_answers_and_cites_each_story_once() -> None:
+    reader = TableReader({"a": ("107", 4.0)})
+    evidence = [
+        said("At least 107 people died.", story="wire"),
+        said("The toll rose to 107.", story="other"),
+    ]
+    read = read_answer(reader, "How many died?", kind(AnswerType.NUMBER), evidence)
+    assert isinstance(read, Read)
+    assert read.text == "107"
+    assert [i for i, _ in read.support] == [0, 1]
+    assert read.score > read.margin  # the second story agreeing counts
+
+
+def test_no_span_above_the_floor_is_no_answer() -> None:
+    reader = TableReader({})
+    read = read_answer(reader, "Who won?", kind(AnswerType.PERSON_OR_GROUP), [said("Rain fell.")])
+    assert isinstance(read, Unread)
+    assert read.margin == pytest.approx(-5.0)
+
+
+def test_the_rules_answer_is_taken_when_the_reader_finds_it_nearly_as_sure() -> None:
+    evidence = [said("Young voters chose him."), said("Nathan Law won the seat.", story="b")]
+    near = TableReader({"y": ("Young", 3.0), "n": ("Nathan Law", 2.0)})
+    read = read_answer(near, "Who won?", kind(AnswerType.PERSON_OR_GROUP), evidence, "Nathan Law")
+    assert isinstance(read, Read) and read.text == "Nathan Law"
+    far = TableReader({"y": ("Young", 9.0), "n": ("Nathan Law", 2.0)})
+    read = read_answer(far, "Who won?", kind(AnswerType.PERSON_OR_GROUP), evidence, "Nathan Law")
+    assert isinstance(read, Read) and read.text == "Young"
