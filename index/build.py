@@ -19,23 +19,22 @@ from index.ingest.loaders import load_paths
 from index.store.catalog import (
     DB_NAME,
     FAISS_NAME,
-    SENTENCE_DTYPE,
     VECTORS_DB,
-    StoreError,
-    VectorCache,
-    build_faiss,
     common_terms,
     copy_database,
+    open_readonly,
+    open_writable,
+)
+from index.store.errors import StoreError
+from index.store.generations import (
     current_generation,
     index_lock,
     new_generation_dir,
-    open_readonly,
-    open_writable,
-    read_meta,
     remove_stale_generations,
     switch_generation,
-    write_faiss,
 )
+from index.store.schema import read_meta
+from index.store.vectors import SENTENCE_DTYPE, VectorCache, build_faiss, write_faiss
 from index.text.chunking import chunk_paragraphs, chunk_sentences, paragraphs_of
 from index.text.dedupe import NearDuplicateIndex, signature
 

@@ -14,15 +14,9 @@ import pytest
 
 from bot.config import Settings
 from index.build import build_index
-from index.store.catalog import (
-    FAISS_NAME,
-    IndexBusy,
-    IndexInconsistent,
-    IndexMissing,
-    current_generation,
-    index_lock,
-    open_index,
-)
+from index.store.catalog import FAISS_NAME, open_index
+from index.store.errors import IndexBusy, IndexInconsistent, IndexMissing
+from index.store.generations import current_generation, index_lock
 from tests.conftest import ROOT, write_article
 from tests.fakes import HashEmbedder
 

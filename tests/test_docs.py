@@ -32,9 +32,7 @@ def mentions(text: str, word: str) -> bool:
 
 def registered_commands() -> set[str]:
     """Every /command the Telegram bot handles, from the application it really builds."""
-    from bot.surfaces.telegram.app import (
-        build_application,  # PTB and faiss, but no model and no network
-    )
+    from bot.surfaces.telegram.app import build_application
 
     settings = Settings(_env_file=None, telegram_token=SecretStr("123:abc"))
     app = build_application(settings, cast(Any, None), cast(Any, None))

@@ -25,27 +25,24 @@ from bot.evaluation.baseline import (
     window_spans,
 )
 from bot.evaluation.data import EvalDataError, Question, read_questions
-from bot.evaluation.runner import (
-    EvalOptions,
+from bot.evaluation.metrics import (
     contains_answer,
-    eval_cmd,
-    eval_data_dir,
     first_hit_rank,
-    format_comparison,
-    format_report,
     hits_at,
     is_hit,
     mrr,
     percentile,
-    run_eval,
     score,
     short_answer,
     summarise,
     summarise_by_type,
 )
+from bot.evaluation.report import format_comparison
+from bot.evaluation.runner import EvalOptions, eval_cmd, eval_data_dir, format_report, run_eval
 from bot.types import Answer, Citation, Passage
 from index.ingest.articles import Article
-from index.store.catalog import current_generation, open_index
+from index.store.catalog import open_index
+from index.store.generations import current_generation
 from index.text.chunking import chunk_sentences
 from tests.conftest import write_article
 from tests.fakes import HashEmbedder

@@ -13,13 +13,8 @@ from hypothesis import strategies as st
 
 from index.ingest.articles import Article, Skipped
 from index.ingest.boilerplate import body_paragraphs, clean, is_furniture
-from index.ingest.loaders import (
-    article_from_record,
-    article_from_text,
-    iter_files,
-    load_paths,
-    normalise_date,
-)
+from index.ingest.loaders import article_from_record, article_from_text, iter_files, load_paths
+from index.ingest.text_fields import normalise_date
 from tests.conftest import CORPUS, SHARED
 
 DATA = Path(__file__).parent / "data" / "loaders"

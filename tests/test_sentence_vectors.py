@@ -16,13 +16,9 @@ from bot.answering.pipeline import answer_question
 from bot.config import Settings
 from index.build import build_index
 from index.search.hybrid import SearchQuery, search
-from index.store.catalog import (
-    DB_NAME,
-    VECTORS_DB,
-    IndexInconsistent,
-    current_generation,
-    open_index,
-)
+from index.store.catalog import DB_NAME, VECTORS_DB, open_index
+from index.store.errors import IndexInconsistent
+from index.store.generations import current_generation
 from index.text.chunking import chunk_sentences
 from tests.conftest import write_article
 from tests.fakes import HashEmbedder

@@ -17,7 +17,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.config import Settings
-from bot.surfaces.telegram.app import run_bot
+from bot.surfaces.telegram.serve import run_bot
 from tests.fake_bot_api import FakeBotApi, serve
 
 NEWSBOT = Path(sys.executable).with_name("newsbot")  # the venv running these tests

@@ -28,29 +28,24 @@ from bot.surfaces import messages
 from bot.surfaces.service import NewsService
 from bot.surfaces.telegram.app import (
     PROGRESS_EDIT_SECONDS,
-    AnswerMemory,
-    added_folder,
-    age_of,
     base_file_url,
     build_application,
-    duration,
-    ensure_index,
     newsbot_of,
-    progress_line,
-    save_article,
-    slug,
-    start_bot,
-    stop_bot,
     strip_mention,
     webhook_secret,
 )
+from bot.surfaces.telegram.fetch import added_folder, save_article, slug
+from bot.surfaces.telegram.memory import AnswerMemory
 from bot.surfaces.telegram.ratelimit import SlidingWindowLimiter
+from bot.surfaces.telegram.replies import age_of, duration, progress_line
+from bot.surfaces.telegram.serve import ensure_index, start_bot, stop_bot
 from bot.types import Answer, Citation
 from index.build import Progress, build_index
 from index.embedder import Embedder
 from index.ingest.articles import Article
 from index.ingest.loaders import load_paths
-from index.store.catalog import current_generation, open_index
+from index.store.catalog import open_index
+from index.store.generations import current_generation
 from tests.conftest import CORPUS, write_article
 from tests.fake_bot_api import FakeBotApi, SentMessage
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -34,7 +33,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
-import numpy as np
 from tqdm import tqdm
 
 from bot.answering import AnswerContext, answer_question, choose
@@ -42,6 +40,8 @@ from bot.answering.reading import SpanReader
 from bot.config import Settings
 from bot.evaluation.baseline import DenseBaseline, cached_vectors, chunk_articles
 from bot.evaluation.data import EvalDataError, Question, read_questions
+from bot.evaluation.metrics import MAX_RANK, Scores, score, summarise_by_type
+from bot.evaluation.report import format_comparison, format_table, plot_hits_curve, plot_latency
 from bot.language.en.places import load_gazetteers
 from bot.reader.model import ReaderError, load_reader
 from bot.surfaces.answer_json import answer_to_json
@@ -55,230 +55,14 @@ from index.store import StoreError, open_index
 
 log = logging.getLogger(__name__)
 
-HIT_CHARS = 2000
-MAX_RANK = 10
-ANSWER_WORDS = 30
 WARM_UP = Question(id="warm-up", question="What happened in the news this week?", gold="")
-_CITATION_MARK = re.compile(r"\[\d+\]")
 
 # ---------------------------------------------------------------------------------------------
 # Metrics: pure functions of texts and per-question outcomes.
 
 
-def normalise(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def contains_answer(text: str, gold: str) -> bool:
-    needle = normalise(gold)
-    return bool(needle) and needle in normalise(text)
-
-
-def is_hit(passage: str, gold: str) -> bool:
-    # Only the head counts, so that a long passage cannot score as a whole article would.
-    return contains_answer(passage[:HIT_CHARS], gold)
-
-
-def first_hit_rank(passages: Sequence[str], gold: str, k: int = MAX_RANK) -> int | None:
-    """1-based rank of the first hit among the top k passages, None when none is a hit."""
-    return next((rank for rank, p in enumerate(passages[:k], start=1) if is_hit(p, gold)), None)
-
-
-def hits_at(ranks: Sequence[int | None], k: int) -> float | None:
-    if not ranks:
-        return None
-    return sum(1 for r in ranks if r is not None and r <= k) / len(ranks)
-
-
-def mrr(ranks: Sequence[int | None], k: int = MAX_RANK) -> float | None:
-    if not ranks:
-        return None
-    return sum(1.0 / r for r in ranks if r is not None and r <= k) / len(ranks)
-
-
-def short_answer(text: str, limit: int = ANSWER_WORDS) -> str:
-    """The answer line without its citation marks, at most `limit` words."""
-    line = _CITATION_MARK.sub(" ", text.strip().split("\n", 1)[0])
-    return " ".join(line.split()[:limit])
-
-
-def share(flags: Sequence[bool]) -> float | None:
-    return sum(flags) / len(flags) if flags else None
-
-
-def percentile(values: Sequence[float], q: float) -> float | None:
-    """The q-th percentile, interpolated linearly between the closest ranks (numpy's default)."""
-    return float(np.percentile(values, q)) if len(values) else None
-
-
-@dataclass(frozen=True)
-class Scores:
-    """What one pipeline got right on one question. None: the metric does not apply."""
-
-    type: str
-    gold_in_corpus: bool
-    unanswerable: bool
-    abstained: bool
-    latency_ms: float
-    hit_rank: int | None = None
-    correct: bool | None = None
-    choice_correct: bool | None = None
-    cited: int = 0  # cited paragraphs of a correct answer
-    cited_with_gold: int = 0
-
-    @property
-    def citation_precision(self) -> float | None:
-        return self.cited_with_gold / self.cited if self.cited else None
-
-
-def score(question: Question, answer: Answer, latency_ms: float, choice: int | None) -> Scores:
-    gold = question.gold
-    scored = question.gold_in_corpus
-    correct = not answer.abstained and contains_answer(short_answer(answer.text), gold)
-    cited = [c.paragraph_text for c in answer.citations] if scored and correct else []
-    return Scores(
-        type=question.type,
-        gold_in_corpus=scored,
-        unanswerable=question.unanswerable,
-        abstained=answer.abstained,
-        latency_ms=latency_ms,
-        hit_rank=first_hit_rank([p.text for p in answer.passages], gold) if scored else None,
-        correct=correct if scored else None,
-        choice_correct=(
-            None if choice is None else normalise(question.choices[choice]) == normalise(gold)
-        ),
-        cited=len(cited),
-        cited_with_gold=sum(contains_answer(text, gold) for text in cited),
-    )
-
-
-def summarise(rows: Sequence[Scores]) -> dict:
-    """The metrics over a set of questions (None where no question qualifies)."""
-    with_gold = [r for r in rows if r.gold_in_corpus]
-    ranks = [r.hit_rank for r in with_gold]
-    choices = [r.choice_correct for r in rows if r.choice_correct is not None]
-    cited = sum(r.cited for r in rows)
-    latencies = [r.latency_ms for r in rows]
-    return {
-        "questions": len(rows),
-        "with_gold": len(with_gold),
-        "hits@1": hits_at(ranks, 1),
-        "hits@5": hits_at(ranks, 5),
-        "hits@10": hits_at(ranks, 10),
-        "mrr@10": mrr(ranks),
-        "answer_accuracy": share([bool(r.correct) for r in with_gold]),
-        "choice_questions": len(choices),
-        "choice_accuracy": share(choices),
-        "citation_precision": sum(r.cited_with_gold for r in rows) / cited if cited else None,
-        "unanswerable": sum(r.unanswerable for r in rows),
-        "abstention": share([r.abstained for r in rows if r.unanswerable]),
-        "wrong_abstention": share([r.abstained for r in with_gold]),
-        "latency_p50_ms": percentile(latencies, 50),
-        "latency_p95_ms": percentile(latencies, 95),
-        "hits_curve": [hits_at(ranks, k) for k in range(1, MAX_RANK + 1)],
-    }
-
-
-def summarise_by_type(rows: Sequence[Scores]) -> dict:
-    """Overall, and per question type when the file has types."""
-    out: dict = {"overall": summarise(rows)}
-    types = sorted({r.type for r in rows if r.type})
-    if types:
-        out["by_type"] = {t: summarise([r for r in rows if r.type == t]) for t in types}
-    return out
-
-
 # ---------------------------------------------------------------------------------------------
 # Reports.
-
-_COLUMNS = (
-    ("Hits@1", "hits@1"),
-    ("Hits@5", "hits@5"),
-    ("Hits@10", "hits@10"),
-    ("MRR@10", "mrr@10"),
-    ("answer", "answer_accuracy"),
-    ("choice", "choice_accuracy"),
-    ("cite P", "citation_precision"),
-    ("abstain", "abstention"),
-    ("wrong ab", "wrong_abstention"),
-    ("p50 ms", "latency_p50_ms"),
-    ("p95 ms", "latency_p95_ms"),
-)
-_COMPARED = (
-    ("Hits@1", "hits@1"),
-    ("Hits@5", "hits@5"),
-    ("Hits@10", "hits@10"),
-    ("MRR@10", "mrr@10"),
-    ("answer accuracy", "answer_accuracy"),
-    ("latency p50 ms", "latency_p50_ms"),
-    ("latency p95 ms", "latency_p95_ms"),
-)
-
-
-def _cell(key: str, value: float | None) -> str:
-    if value is None:
-        return "-"
-    return f"{value:.1f}" if key.startswith("latency") else f"{value:.3f}"
-
-
-def format_table(summary: dict) -> str:
-    """One row per group (all questions, then each type); n is questions/with gold answer."""
-    groups = [("all", summary["overall"]), *summary.get("by_type", {}).items()]
-    width = max(len(name) for name, _ in groups)
-    lines = [
-        f"{'':<{width}}  {'n':>9}" + "".join(f"  {title:>8}" for title, _ in _COLUMNS),
-    ]
-    for name, m in groups:
-        n = f"{m['questions']}/{m['with_gold']}"
-        cells = "".join(f"  {_cell(key, m[key]):>8}" for _, key in _COLUMNS)
-        lines.append(f"{name:<{width}}  {n:>9}{cells}")
-    return "\n".join(lines)
-
-
-def format_comparison(newsbot: dict, baseline: dict) -> str:
-    """newsbot and the baseline side by side, with newsbot / baseline."""
-    lines = [f"{'':<16}  {'newsbot':>8}  {'baseline':>8}  {'ratio':>6}"]
-    for title, key in _COMPARED:
-        ours, theirs = newsbot[key], baseline[key]
-        ratio = f"{ours / theirs:.2f}" if ours is not None and theirs else "-"
-        lines.append(f"{title:<16}  {_cell(key, ours):>8}  {_cell(key, theirs):>8}  {ratio:>6}")
-    return "\n".join(lines)
-
-
-def plot_hits_curve(curves: dict[str, list[float | None]], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")  # files only: no display on servers
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ks = list(range(1, MAX_RANK + 1))
-    for name, curve in curves.items():
-        ax.plot(ks, [np.nan if v is None else v for v in curve], marker="o", label=name)
-    ax.set(xlabel="k", ylabel="Hits@k", xticks=ks, ylim=(0, 1), title="Hits@k")
-    ax.grid(alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-
-
-def plot_latency(latencies: dict[str, list[float]], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 4))
-    # Shared bins, so that the pipelines' bars compare.
-    bins = np.histogram_bin_edges([v for values in latencies.values() for v in values], bins=30)
-    for name, values in latencies.items():
-        ax.hist(values, bins=list(bins), alpha=0.6, label=name)
-    ax.set(xlabel="answer time per question (ms)", ylabel="questions", title="Latency")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 # ---------------------------------------------------------------------------------------------

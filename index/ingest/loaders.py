@@ -32,23 +32,28 @@ import json
 import logging
 import os
 import re
-import time
 import zlib
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 from index.ingest.articles import Article, Skipped
 from index.ingest.boilerplate import (
     body_paragraphs,
     clean,
-    clean_lines,
     is_furniture,
     normalise_line_breaks,
     split_blocks,
-    strip_invisible,
+)
+from index.ingest.feeds import load_feed
+from index.ingest.html import HTML_CHARSET, html_article
+from index.ingest.text_fields import (
+    HEADLINE_MAX_WORDS,
+    date_in_url,
+    host_of,
+    normalise_date,
+    text_lines,
+    title_from,
 )
 
 log = logging.getLogger(__name__)
@@ -84,27 +89,15 @@ ID_FIELDS = ("id", "doc_id", "text_id", "guid")
 URL_FIELDS = ("url", "link")
 LIST_FIELDS = ("articles", "data", "items", "records", "documents")
 
-HEADLINE_MAX_WORDS = 30  # a longer first line is a paragraph, not a headline
-FALLBACK_TITLE_WORDS = 12
-MIN_HTML_WORDS = 8  # a page whose "main text" is a menu word or two carries no article
 BINARY_PROBE = 8192  # bytes looked at for a NUL, the mark of a binary file
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
-_HTML_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
-_LIST_MARKER = re.compile(r"^\s*- ")  # trafilatura writes list items as "- item"
 _FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(.*?)^---[ \t]*(?:\n|\Z)", re.DOTALL | re.MULTILINE)
 _META_LINE = re.compile(r"([A-Za-z_][\w-]*)\s*:\s*(.*)")
 _MD_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s?)")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1(?![\w*])")
-_HTML_TAG = re.compile(r"<[A-Za-z!/]")
-_BLOCK_TAGS = frozenset(
-    "address article aside blockquote br dd div dl dt figure footer h1 h2 h3 h4 h5 h6 header "
-    "hr li main nav ol p pre section table td th tr ul".split()
-)
-_SPACES = re.compile(r"\s+")
-_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})(?=[/.-]|$)")
 
 
 # ---- which files --------------------------------------------------------------------------
@@ -182,13 +175,13 @@ def load_file(path: Path) -> Iterator[Article | Skipped]:
         if _looks_binary(raw):
             yield Skipped(where, "binary file, not text")
         else:
-            yield from _load_feed(path, raw)
+            yield from load_feed(path, raw)
     else:
         text, problem = _decode(raw, html=kind == "html")
         if problem:
             yield Skipped(where, problem)
         elif kind == "html":
-            yield _html_article(path, text)
+            yield html_article(path, text)
         else:
             yield article_from_text(text, key=where, path=where, markdown=kind == "markdown")
 
@@ -205,7 +198,7 @@ def _decode(raw: bytes, *, html: bool) -> tuple[str, str]:
     try:
         return raw.decode("utf-16" if raw.startswith(_UTF16_BOMS) else "utf-8-sig"), ""
     except UnicodeDecodeError as exc:
-        declared = _HTML_CHARSET.search(raw[:BINARY_PROBE]) if html else None
+        declared = HTML_CHARSET.search(raw[:BINARY_PROBE]) if html else None
         if declared:
             try:
                 return raw.decode(declared.group(1).decode("ascii")), ""
@@ -249,12 +242,6 @@ def _strip_markdown(line: str) -> str:
     return _MD_EMPHASIS.sub(r"\2", line)
 
 
-def _title_from(paragraph: str) -> str:
-    words = paragraph.split()
-    more = "…" if len(words) > FALLBACK_TITLE_WORDS else ""
-    return " ".join(words[:FALLBACK_TITLE_WORDS]) + more
-
-
 def article_from_text(
     text: str, *, key: str, source: str = "", path: str = "", markdown: bool = False
 ) -> Article | Skipped:
@@ -295,7 +282,7 @@ def article_from_text(
     url = meta.get("url") or meta.get("link") or ""
     return Article(
         key=meta.get("id") or url or key,
-        title=title or _title_from(paragraphs[0]),
+        title=title or title_from(paragraphs[0]),
         paragraphs=tuple(paragraphs),
         source=clean(meta.get("source", "")) or source or host_of(url),
         published=normalise_date(meta.get("published") or meta.get("date")) or date_in_url(url),
@@ -307,114 +294,7 @@ def article_from_text(
 # ---- shared by the formats ----------------------------------------------------------------
 
 
-def host_of(url: str) -> str:
-    """The outlet a URL names when nothing else does: "usatoday.com" for www.usatoday.com."""
-    try:
-        host = urlparse(url).hostname or ""
-    except ValueError:  # "http://[bad" and other broken netlocs
-        return ""
-    return host.removeprefix("www.")
-
-
-def normalise_date(value: object) -> str:
-    """Any reasonable date, datetime or epoch timestamp as YYYY-MM-DD; "" when there is none.
-
-    A string must name its year in full: dateutil would otherwise fill a bare "March" in from
-    a default year. Time zones are ignored, so the date is the one the publisher wrote.
-    """
-    if isinstance(value, bool) or not value:
-        return ""
-    if isinstance(value, int | float):
-        seconds = value / 1000 if abs(value) > 1e11 else value  # epoch milliseconds
-        try:
-            return datetime.fromtimestamp(seconds, tz=UTC).date().isoformat()
-        except (OverflowError, OSError, ValueError):
-            return ""
-    if not isinstance(value, str):
-        return ""
-    from dateutil import parser  # lazy: only records and front matter carry date strings
-
-    try:
-        parsed = parser.parse(value, default=datetime(2000, 1, 1), ignoretz=True)
-    except (ValueError, OverflowError, TypeError):
-        return ""
-    return parsed.date().isoformat() if str(parsed.year) in value else ""
-
-
-def date_in_url(url: str) -> str:
-    """The date many outlets put in an article's path ("/2023/01/04/"), as YYYY-MM-DD; ""
-    when there is none."""
-    found = _URL_DATE.search(url)
-    if found is None:
-        return ""
-    try:
-        return date(*(int(part) for part in found.groups())).isoformat()
-    except ValueError:  # "/2023/13/45/"
-        return ""
-
-
-def _text_lines(value: str) -> list[str]:
-    return [line for line in clean_lines(value) if line]
-
-
 # ---- HTML ---------------------------------------------------------------------------------
-
-
-def _html_article(path: Path, html: str) -> Article | Skipped:
-    import trafilatura  # lazy: a heavy import, needed only when there is HTML
-
-    where = str(path)
-    try:
-        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
-    except Exception as exc:  # a third-party parser on arbitrary markup: anything may surface
-        log.debug("trafilatura failed on %s", where, exc_info=True)
-        return Skipped(where, f"malformed HTML ({type(exc).__name__})")
-    data: dict[str, Any] = {} if doc is None else doc if isinstance(doc, dict) else doc.as_dict()
-    title = clean(data.get("title") or "")
-    lines = [_LIST_MARKER.sub("", line) for line in _text_lines(data.get("text") or "")]
-    if lines and lines[0] == title:
-        lines = lines[1:]  # trafilatura repeats the headline as the first line
-    paragraphs = [line for line in lines if line and not is_furniture(line)]
-    if sum(len(p.split()) for p in paragraphs) < MIN_HTML_WORDS:
-        return Skipped(where, "no article text")
-    url = data.get("url") or ""
-    return Article(
-        key=url or where,
-        title=title or _title_from(paragraphs[0]),
-        paragraphs=tuple(paragraphs),
-        source=clean(data.get("sitename") or "") or host_of(url),
-        published=normalise_date(data.get("date")) or date_in_url(url),
-        url=url,
-        path=where,
-    )
-
-
-def html_paragraphs(fragment: str) -> list[str]:
-    """Paragraphs of an HTML fragment (a feed entry's content): one per block element or
-    <br>-separated line, tags stripped. Text without markup is split like plain text."""
-    import lxml.html
-    from lxml import etree
-
-    fragment = strip_invisible(fragment)  # lxml refuses control characters
-    if not _HTML_TAG.search(fragment):
-        return [" ".join(block) for block in split_blocks(fragment)]
-    try:
-        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    except (etree.LxmlError, ValueError):
-        return [" ".join(block) for block in split_blocks(re.sub(r"<[^>]*>", " ", fragment))]
-    for element in list(root.iter("script", "style", "noscript", "figcaption")):
-        element.drop_tree()
-    # Source line breaks are spaces in HTML; then "\n" marks where blocks begin and end.
-    for element in root.iter():
-        if element.tail:
-            element.tail = _SPACES.sub(" ", element.tail)
-        if isinstance(element.tag, str):  # not a comment
-            inner = _SPACES.sub(" ", element.text or "")
-            if element.tag in _BLOCK_TAGS:
-                element.text, element.tail = "\n" + inner, "\n" + (element.tail or "")
-            else:
-                element.text = inner
-    return _text_lines(root.text_content())
 
 
 # ---- JSON and JSON Lines ------------------------------------------------------------------
@@ -507,7 +387,7 @@ def article_from_record(
         return Skipped(path, f"{problem}not a JSON object")
     text = _first(record, TEXT_FIELDS)
     parts = [text] if isinstance(text, str) else text if isinstance(text, list) else []
-    paragraphs = [line for part in parts if isinstance(part, str) for line in _text_lines(part)]
+    paragraphs = [line for part in parts if isinstance(part, str) for line in text_lines(part)]
     if not paragraphs:
         return Skipped(path, f"{problem}no article text")
     url = _scalar(_first(record, URL_FIELDS))
@@ -519,7 +399,7 @@ def article_from_record(
     fallbacks = [date_in_url(url), *(normalise_date(record.get(f)) for f in CRAWL_DATE_FIELDS)]
     return Article(
         key=_scalar(_first(record, ID_FIELDS)) or url or (f"{path}#{number}" if number else path),
-        title=clean(_scalar(_first(record, TITLE_FIELDS))) or _title_from(paragraphs[0]),
+        title=clean(_scalar(_first(record, TITLE_FIELDS))) or title_from(paragraphs[0]),
         paragraphs=tuple(paragraphs),
         source=clean(_scalar(source)) or host_of(url),
         published=next((d for d in dates if d), "") or min(filter(None, fallbacks), default=""),
@@ -529,53 +409,3 @@ def article_from_record(
 
 
 # ---- RSS and Atom -------------------------------------------------------------------------
-
-
-def _struct_date(stamp: time.struct_time | None) -> str:
-    try:
-        return date(*stamp[:3]).isoformat() if stamp else ""
-    except (TypeError, ValueError):
-        return ""
-
-
-def _load_feed(path: Path, raw: bytes) -> Iterator[Article | Skipped]:
-    import feedparser
-
-    where = str(path)
-    # A stream, not bytes: feedparser opens bytes that happen to name a file.
-    feed = feedparser.parse(io.BytesIO(raw))
-    is_xml = path.name.lower().endswith(".xml")
-    outlet = clean(feed.feed.get("title", "")) or host_of(feed.feed.get("link", ""))
-    items = [_entry_article(entry, outlet, where, n) for n, entry in enumerate(feed.entries, 1)]
-    if not any(isinstance(item, Article) for item in items):
-        if feed.bozo and (feed.version or not is_xml):
-            reason = f"malformed feed ({feed.get('bozo_exception', 'unreadable XML')})"
-            items = [Skipped(where, reason)]
-        elif not feed.version:
-            items = [Skipped(where, "not a news feed")]
-        elif not items:
-            items = [Skipped(where, "feed has no entries")]
-    yield from items
-
-
-def _entry_article(entry: Any, outlet: str, where: str, number: int) -> Article | Skipped:
-    contents = [c.get("value", "") for c in entry.get("content") or []]
-    html = next((c for c in contents if c.strip()), "") or entry.get("summary", "")
-    paragraphs = [p for p in html_paragraphs(html) if not is_furniture(p)]
-    if not paragraphs:
-        return Skipped(where, f"feed entry {number}: no article text")
-    title = entry.get("title", "")
-    if entry.get("title_detail", {}).get("type") == "text/html":
-        title = " ".join(html_paragraphs(title))
-    link = entry.get("link", "")
-    link = link if link.startswith(("http://", "https://")) else ""  # feedparser copies URN ids
-    return Article(
-        key=entry.get("id") or link or f"{where}#{number}",
-        title=clean(title) or _title_from(paragraphs[0]),
-        paragraphs=tuple(paragraphs),
-        source=outlet or host_of(link),
-        published=_struct_date(entry.get("published_parsed") or entry.get("updated_parsed"))
-        or date_in_url(link),
-        url=link,
-        path=where,
-    )

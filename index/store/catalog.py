@@ -16,15 +16,10 @@ reader keeps answering from its generation while a run prepares the next.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
-import os
-import shutil
 import sqlite3
 import threading
-import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,184 +27,14 @@ import faiss
 import numpy as np
 import sqlite_utils
 
-CURRENT = "CURRENT"
+from index.store.errors import IndexInconsistent, IndexMissing
+from index.store.generations import CURRENT, current_generation
+from index.store.schema import migrate, read_meta
+from index.store.vectors import SENTENCE_DTYPE
+
 DB_NAME = "news.db"
 FAISS_NAME = "chunks.faiss"
 VECTORS_DB = "vectors.db"
-LOCK_NAME = "index.lock"
-KEEP_OLD_GENERATIONS = 1  # the previous generation stays for readers that still hold it
-
-
-class StoreError(RuntimeError):
-    """Something is wrong with the stored index; the message says what to do."""
-
-
-class IndexMissing(StoreError):
-    pass
-
-
-class IndexInconsistent(StoreError):
-    pass
-
-
-class IndexBusy(StoreError):
-    pass
-
-
-def _m001_initial(db: sqlite_utils.Database) -> None:
-    db.table("meta").create({"key": str, "value": str}, pk="key")
-    db.table("articles").create(
-        {
-            "article_id": str,
-            "key": str,
-            "title": str,
-            "source": str,
-            "published": str,
-            "url": str,
-            "path": str,
-            "content_hash": str,
-            "body_hash": str,
-            "duplicate_of": str,
-            "minhash": bytes,
-            "n_paragraphs": int,
-            "added_at": str,
-        },
-        pk="article_id",
-    )
-    db.table("articles").create_index(["key"], unique=True)
-    db.table("articles").create_index(["duplicate_of"])
-    db.table("articles").create_index(["body_hash"])
-    db.table("articles").create_index(["path"])
-    db.table("paragraphs").create(
-        {
-            "paragraph_id": str,
-            "article_id": str,
-            "ordinal": int,
-            "text": str,
-            "start": int,
-            "end": int,
-        },
-        pk="paragraph_id",
-    )
-    db.table("paragraphs").create_index(["article_id", "ordinal"], unique=True)
-    db.table("chunks").create(
-        {
-            "id": int,
-            "chunk_id": str,
-            "article_id": str,
-            "ordinal": int,
-            "title": str,
-            "text": str,
-            "paragraph_ids": str,
-            "first_paragraph": int,
-            "last_paragraph": int,
-            "vector_key": str,
-        },
-        pk="id",
-    )
-    db.table("chunks").create_index(["article_id"])
-    db.table("chunks").create_index(["chunk_id"], unique=True)
-    # Porter stemming: "warned" in a question finds "warns" in a headline.
-    db.table("chunks").enable_fts(["title", "text"], tokenize="porter", create_triggers=True)
-
-
-def _m002_sentence_vectors(db: sqlite_utils.Database) -> None:
-    # Each chunk's sentences (index.text.chunking.chunk_sentences), encoded at index time so that
-    # answering scores them without running the model: float16 rows, one per sentence.
-    db.table("chunk_sentences").create({"id": int, "vectors": bytes}, pk="id")
-    # Lets count(*) (the consistency check on open) read this index, not every vector.
-    db.table("chunk_sentences").create_index(["id"])
-
-
-# Numbered schema migrations: the index of a function is the version it produces, minus one.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _m001_initial,
-    _m002_sentence_vectors,
-]
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-def migrate(db: sqlite_utils.Database) -> None:
-    version = 0
-    if db.table("meta").exists():
-        row = db.execute("select value from meta where key = 'schema_version'").fetchone()
-        version = int(row[0]) if row else 0
-    for step in MIGRATIONS[version:]:
-        with db.conn:
-            step(db)
-    db.table("meta").upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
-
-
-def read_meta(db: sqlite_utils.Database) -> dict[str, str]:
-    if not db.table("meta").exists():
-        return {}
-    return {row[0]: row[1] for row in db.execute("select key, value from meta")}
-
-
-def current_generation(data_dir: Path) -> Path | None:
-    pointer = data_dir / CURRENT
-    if not pointer.exists():
-        return None
-    name = pointer.read_text().strip()
-    return data_dir / name if name else None
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def switch_generation(data_dir: Path, generation: Path) -> None:
-    """Make `generation` the live one: one rename, so readers see the old or the new, never half."""
-    tmp = data_dir / (CURRENT + ".tmp")
-    with open(tmp, "w") as fh:
-        fh.write(generation.name + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, data_dir / CURRENT)
-    _fsync_dir(data_dir)
-
-
-def remove_stale_generations(data_dir: Path) -> list[str]:
-    """Delete unfinished generations (a crashed run's) and all but the newest old ones."""
-    live = current_generation(data_dir)
-    gens = sorted(p for p in data_dir.glob("gen-*") if p.is_dir() and p != live)
-    # Generation names sort by creation time; keep the newest finished ones for open readers.
-    finished = [p for p in gens if (p / "COMPLETE").exists()]
-    keep = set(finished[-KEEP_OLD_GENERATIONS:]) if KEEP_OLD_GENERATIONS else set()
-    removed = []
-    for path in gens:
-        if path not in keep:
-            shutil.rmtree(path, ignore_errors=True)
-            removed.append(path.name)
-    return removed
-
-
-def new_generation_dir(data_dir: Path) -> Path:
-    name = f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9:09d}-{os.getpid()}"
-    path = data_dir / name
-    path.mkdir(parents=True)
-    return path
-
-
-@contextlib.contextmanager
-def index_lock(data_dir: Path) -> Iterator[None]:
-    """One index run at a time per data folder; a second one fails at once with a clear message."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / LOCK_NAME, "w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise IndexBusy(
-                f"Another index run is using {data_dir}; wait for it to finish."
-            ) from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def copy_database(source: Path, target: Path) -> None:
@@ -233,121 +58,6 @@ def open_writable(path: Path) -> sqlite_utils.Database:
     db.execute("pragma synchronous = full")
     migrate(db)
     return db
-
-
-SENTENCE_DTYPE = np.float16  # sentence vectors: half the space, cosines within 1e-3
-
-
-class VectorCache:
-    """Embeddings keyed by (model, chunk text) hash, committed batch by batch: a chunk's
-    vector in `vectors`, its sentences' vectors (float16 rows) in `sentence_vectors`."""
-
-    def __init__(self, path: Path) -> None:
-        self.db = sqlite_utils.Database(path)
-        self.db.execute("pragma journal_mode = wal")
-        if not self.db.table("vectors").exists():
-            self.db.table("vectors").create({"key": str, "vector": bytes}, pk="key")
-        if not self.db.table("sentence_vectors").exists():
-            self.db.table("sentence_vectors").create({"key": str, "vectors": bytes}, pk="key")
-
-    def missing(self, keys: Iterable[str], table: str = "vectors") -> list[str]:
-        wanted = list(dict.fromkeys(keys))
-        have: set[str] = set()
-        for start in range(0, len(wanted), 500):
-            part = wanted[start : start + 500]
-            marks = ",".join("?" * len(part))
-            have.update(
-                row[0]
-                for row in self.db.execute(f"select key from {table} where key in ({marks})", part)
-            )
-        return [k for k in wanted if k not in have]
-
-    def put_sentences(self, keys: Sequence[str], matrices: Sequence[np.ndarray]) -> None:
-        with self.db.conn:
-            self.db.conn.executemany(
-                "insert or replace into sentence_vectors (key, vectors) values (?, ?)",
-                [
-                    (k, m.astype(SENTENCE_DTYPE).tobytes())
-                    for k, m in zip(keys, matrices, strict=True)
-                ],
-            )
-
-    def sentence_blobs(self, keys: Sequence[str]) -> dict[str, bytes]:
-        out: dict[str, bytes] = {}
-        unique = list(dict.fromkeys(keys))
-        for start in range(0, len(unique), 500):
-            part = unique[start : start + 500]
-            marks = ",".join("?" * len(part))
-            sql = f"select key, vectors from sentence_vectors where key in ({marks})"
-            out.update((k, blob) for k, blob in self.db.execute(sql, part))
-        return out
-
-    def put(self, keys: Sequence[str], vectors: np.ndarray) -> None:
-        with self.db.conn:
-            self.db.conn.executemany(
-                "insert or replace into vectors (key, vector) values (?, ?)",
-                [(k, v.astype(np.float32).tobytes()) for k, v in zip(keys, vectors, strict=True)],
-            )
-
-    def get(self, keys: Sequence[str], dim: int) -> np.ndarray:
-        out = np.zeros((len(keys), dim), dtype=np.float32)
-        position = {k: i for i, k in enumerate(keys)}
-        unique = list(position)
-        for start in range(0, len(unique), 500):
-            part = unique[start : start + 500]
-            marks = ",".join("?" * len(part))
-            for key, blob in self.db.execute(
-                f"select key, vector from vectors where key in ({marks})", part
-            ):
-                out[position[key]] = np.frombuffer(blob, dtype=np.float32)
-        # Keys may repeat (the same chunk text twice): fill every position, not just the last.
-        for i, key in enumerate(keys):
-            out[i] = out[position[key]]
-        return out
-
-    def prune(self, keep_db: Path) -> None:
-        """Forget vectors no chunk of the live generation uses."""
-        self.db.execute("attach database ? as live", [f"file:{keep_db}?mode=ro"])
-        try:
-            with self.db.conn:
-                for table in ("vectors", "sentence_vectors"):
-                    self.db.execute(
-                        f"delete from {table} where key not in (select vector_key from live.chunks)"
-                    )
-        finally:
-            self.db.execute("detach database live")
-
-    def close(self) -> None:
-        self.db.close()
-
-
-def build_faiss(vectors: np.ndarray, ids: np.ndarray, spec: str) -> faiss.Index:
-    """A FAISS index of the given factory type over normalised vectors, keyed by chunk id."""
-    dim = vectors.shape[1]
-    try:
-        base = faiss.index_factory(dim, spec, faiss.METRIC_INNER_PRODUCT)
-    except RuntimeError as exc:
-        raise StoreError(f"Unknown FAISS index type {spec!r} (NEWSBOT_FAISS_INDEX): {exc}") from exc
-    if not base.is_trained:
-        if len(vectors) == 0:
-            raise StoreError(f"FAISS index type {spec!r} needs training data; index some articles.")
-        try:
-            base.train(vectors)
-        except RuntimeError as exc:
-            raise StoreError(
-                f"FAISS index type {spec!r} cannot be trained on {len(vectors)} chunks ({exc}); "
-                "use NEWSBOT_FAISS_INDEX=Flat for a corpus this small."
-            ) from exc
-    index = faiss.IndexIDMap2(base)
-    if len(vectors):
-        index.add_with_ids(vectors, ids.astype(np.int64))
-    return index
-
-
-def write_faiss(index: faiss.Index, path: Path) -> None:
-    faiss.write_index(index, str(path))
-    with open(path, "rb") as fh:
-        os.fsync(fh.fileno())
 
 
 @dataclass(frozen=True)

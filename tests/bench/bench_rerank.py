@@ -31,7 +31,8 @@ from bot.answering.evidence import RERANK_PASSAGES, rerank_passages  # noqa: E40
 from bot.answering.pipeline import search_query  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.evaluation.data import read_questions  # noqa: E402
-from bot.evaluation.runner import eval_data_dir, is_hit, normalise  # noqa: E402
+from bot.evaluation.metrics import is_hit, normalise  # noqa: E402
+from bot.evaluation.runner import eval_data_dir  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
 from index.search.hybrid import search  # noqa: E402
 from index.store.catalog import NewsIndex, open_index  # noqa: E402

@@ -29,10 +29,11 @@ sys.path.insert(0, str(ROOT))
 
 from bot.config import Settings  # noqa: E402
 from bot.surfaces.service import NewsService  # noqa: E402
-from bot.surfaces.telegram.app import build_application, start_bot, stop_bot  # noqa: E402
+from bot.surfaces.telegram.app import build_application  # noqa: E402
+from bot.surfaces.telegram.serve import start_bot, stop_bot  # noqa: E402
 from index.build import build_index  # noqa: E402
 from index.embedder import SentenceTransformerEmbedder  # noqa: E402
-from index.store.catalog import current_generation  # noqa: E402
+from index.store.generations import current_generation  # noqa: E402
 from tests.fake_bot_api import FakeBotApi  # noqa: E402
 
 # About corpus/: most are answered with a citation, a few abstain.

@@ -175,7 +175,7 @@ def repl_cmd(settings: Settings, as_of: str | None) -> None:
 def serve_cmd(settings: Settings, webhook: bool) -> None:
     """Run the Telegram bot until SIGINT/SIGTERM (builds the index first if there is none)."""
     # Imported here: the other commands need neither PTB nor its HTTP stack.
-    from bot.surfaces.telegram.app import run_bot
+    from bot.surfaces.telegram.serve import run_bot
 
     run_bot(settings, webhook=webhook)
 
