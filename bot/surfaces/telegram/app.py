@@ -46,7 +46,8 @@ from bot.surfaces.render.html import (
     split_html,
 )
 from bot.surfaces.service import NewsService
-from bot.surfaces.telegram.fetch import added_folder, fetch_article, save_article
+from bot.surfaces.telegram.feeds import FeedCommands
+from bot.surfaces.telegram.fetch import added_folder, fetch_article
 from bot.surfaces.telegram.memory import AnswerMemory, Stats
 from bot.surfaces.telegram.ratelimit import SlidingWindowLimiter
 from bot.surfaces.telegram.replies import (
@@ -65,6 +66,7 @@ from index.build import Progress, build_index
 from index.embedder import Embedder
 from index.ingest.articles import Skipped
 from index.ingest.loaders import article_from_text
+from index.ingest.page import save_article
 from index.store import IndexBusy, IndexInfo
 
 log = logging.getLogger(__name__)
@@ -163,7 +165,7 @@ class NewsBot:
         self.answers = AnswerMemory()
         self.stats = Stats()
         self.stopping = threading.Event()  # read by the index run's worker thread
-        self._indexing = asyncio.Lock()
+        self.indexing = asyncio.Lock()
         self._chat_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
@@ -283,7 +285,7 @@ class NewsBot:
         user = update.effective_user
         return user is not None and user.id in self.settings.admin_ids
 
-    async def _admin_only(self, update: Update, command: str) -> bool:
+    async def admin_only(self, update: Update, command: str) -> bool:
         if self._is_admin(update):
             return True
         user = update.effective_user
@@ -295,13 +297,13 @@ class NewsBot:
     async def reindex(self, update: Update, context: Context) -> None:
         message = update.effective_message
         assert message is not None
-        if not await self._admin_only(update, "reindex"):
+        if not await self.admin_only(update, "reindex"):
             return
         full = [arg.lower() for arg in context.args or []] == ["full"]
-        if self._indexing.locked():
+        if self.indexing.locked():
             await message.reply_text(messages.REINDEX_BUSY)
             return
-        async with self._indexing:
+        async with self.indexing:
             heading = esc(messages.REINDEX_FULL_STARTED if full else messages.REINDEX_STARTED)
             status = await message.reply_html(heading)
             await self._run_index(status, heading, rebuild=full)
@@ -309,7 +311,7 @@ class NewsBot:
     async def add(self, update: Update, context: Context) -> None:
         message = update.effective_message
         assert message is not None
-        if not await self._admin_only(update, "add"):
+        if not await self.admin_only(update, "add"):
             return
         text = command_argument(message)
         folder = added_folder(self.settings.corpus_paths)
@@ -319,10 +321,10 @@ class NewsBot:
         if folder is None:
             await message.reply_text(messages.ADD_NO_FOLDER)
             return
-        if self._indexing.locked():
+        if self.indexing.locked():
             await message.reply_text(messages.REINDEX_BUSY)
             return
-        async with self._indexing:
+        async with self.indexing:
             if _URL.fullmatch(text):
                 found = await fetch_article(text)
             else:
@@ -333,7 +335,9 @@ class NewsBot:
             if isinstance(found, Skipped):
                 await message.reply_text(messages.ADD_NO_TEXT)
                 return
-            path = await asyncio.to_thread(save_article, folder, found, date.today())
+            path = await asyncio.to_thread(
+                save_article, folder, found, date.today(), messages.ADDED_SOURCE
+            )
             log.info("an admin added an article as %s", path)
             heading = messages.ADD_SAVED.format(
                 title=esc(found.title), paragraphs=len(found.paragraphs)
@@ -344,7 +348,7 @@ class NewsBot:
     async def show_stats(self, update: Update, context: Context) -> None:
         message = update.effective_message
         assert message is not None
-        if not await self._admin_only(update, "stats"):
+        if not await self.admin_only(update, "stats"):
             return
         info = await asyncio.to_thread(self._index_info)
         median = self.stats.median_ms()
@@ -375,7 +379,7 @@ class NewsBot:
         job = asyncio.ensure_future(
             asyncio.to_thread(
                 build_index,
-                self.settings.corpus_paths,
+                self.settings.indexed_paths(),
                 self.settings,
                 self.embedder,
                 rebuild=rebuild,
@@ -459,6 +463,7 @@ def build_application(
     app.bot_data[BOT_DATA_KEY] = bot
 
     new = filters.UpdateType.MESSAGE  # edits of old messages are not asked again
+    feeds = FeedCommands(bot)
     app.add_handler(MessageHandler(new & (FOR_ME | filters.COMMAND), bot.throttle), group=-1)
     app.add_handlers(
         [
@@ -468,6 +473,9 @@ def build_application(
             CommandHandler("reindex", bot.reindex, filters=new),
             CommandHandler("add", bot.add, filters=new),
             CommandHandler("stats", bot.show_stats, filters=new),
+            CommandHandler("follow", feeds.follow, filters=new),
+            CommandHandler("unfollow", feeds.unfollow, filters=new),
+            CommandHandler("feeds", feeds.list_feeds, filters=new),
             CallbackQueryHandler(bot.sources),
             MessageHandler(new & filters.TEXT & ~filters.COMMAND & FOR_ME, bot.question),
             MessageHandler(new & filters.COMMAND & FOR_ME, bot.unknown_command),
@@ -475,6 +483,9 @@ def build_application(
         ]
     )
     app.add_error_handler(bot.on_error)
+    if app.job_queue is not None:  # python-telegram-bot[job-queue]
+        every = settings.feed_check_seconds
+        app.job_queue.run_repeating(feeds.poll_job, interval=every, first=every, name="feeds")
     return app
 
 

@@ -5,20 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
-import tempfile
-import time
-import unicodedata
 from collections.abc import Sequence
-from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import httpx
 
-from bot.surfaces import messages
 from index.ingest.articles import Article, Skipped
-from index.ingest.loaders import article_from_text, host_of, load_file
+from index.ingest.page import article_from_page
 
 log = logging.getLogger(__name__)
 
@@ -35,45 +28,6 @@ def added_folder(corpus_paths: Sequence[Path]) -> Path | None:
         if path.is_dir() or (not path.exists() and not path.suffix):
             return path / "added"
     return None
-
-
-def slug(title: str) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:40].rstrip("-") or "article"
-
-
-def save_article(folder: Path, article: Article, today: date) -> Path:
-    """Write `article` as a text file with front matter, which the loaders read back as is."""
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = f"{time.strftime('%Y%m%d-%H%M%S')}-{slug(article.title)}"
-    path = folder / f"{stem}.txt"
-    for n in range(2, 1000):
-        if not path.exists():
-            break
-        path = folder / f"{stem}-{n}.txt"
-    meta = {
-        "title": article.title,
-        "source": article.source or messages.ADDED_SOURCE,
-        "published": article.published or today.isoformat(),
-        "url": article.url,
-    }
-    front = "".join(f"{key}: {value}\n" for key, value in meta.items() if value)
-    body = "\n\n".join(article.paragraphs)
-    path.write_text(f"---\n{front}---\n\n{body}\n", encoding="utf-8")
-    return path
-
-
-def _article_from_page(body: bytes, content_type: str, url: str) -> Article | Skipped:
-    if "html" in content_type:
-        with tempfile.TemporaryDirectory() as folder:
-            page = Path(folder) / "page.html"
-            page.write_bytes(body)
-            found = next(load_file(page), None)
-        if not isinstance(found, Article):
-            return Skipped(url, "no article text")
-        return replace(found, url=found.url or url, source=found.source or host_of(url), path="")
-    text = body.decode("utf-8", errors="replace")
-    return article_from_text(text, key=url, source=host_of(url))
 
 
 async def fetch_article(url: str) -> Article | Skipped | str:
@@ -97,4 +51,4 @@ async def fetch_article(url: str) -> Article | Skipped | str:
     except httpx.HTTPError as exc:
         log.info("fetching an article failed: %s", type(exc).__name__)
         return "the site could not be reached"
-    return await asyncio.to_thread(_article_from_page, bytes(body), content_type, final_url)
+    return await asyncio.to_thread(article_from_page, bytes(body), content_type, final_url)

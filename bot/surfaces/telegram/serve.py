@@ -61,7 +61,7 @@ def ensure_index(settings: Settings, embedder: Embedder) -> None:
         return
     paths = ", ".join(str(p) for p in settings.corpus_paths)
     log.warning("No index in %s yet: building it from %s", settings.data_dir, paths)
-    report = build_index(settings.corpus_paths, settings, embedder)
+    report = build_index(settings.indexed_paths(), settings, embedder)
     log.warning("Index built: %s", report.summary().replace("\n", "; "))
 
 

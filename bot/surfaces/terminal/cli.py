@@ -18,17 +18,13 @@ from bot.reader.model import Reader, ReaderError, load_reader
 from bot.surfaces.answer_json import answer_to_json
 from bot.surfaces.messages import question_problem
 from bot.surfaces.service import NewsService
+from bot.surfaces.terminal.feeds import feeds_cmd
 from bot.surfaces.terminal.format import format_answer
-from bot.surfaces.terminal.progress import TqdmProgress
-from index.build import BuildReport, build_index
-from index.embedder import EmbedderError, SentenceTransformerEmbedder
+from bot.surfaces.terminal.indexing import make_embedder, run_index
+from index.embedder import EmbedderError
 from index.store import StoreError, open_index
 
 log = logging.getLogger("newsbot")
-
-
-def make_embedder(settings: Settings) -> SentenceTransformerEmbedder:
-    return SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size)
 
 
 def make_reader(settings: Settings) -> Reader | None:
@@ -37,25 +33,6 @@ def make_reader(settings: Settings) -> Reader | None:
         return load_reader(settings.reader_weights, settings.embedding_model, settings.reader)
     except (ReaderError, EmbedderError) as exc:
         raise click.ClickException(str(exc)) from exc
-
-
-def run_index(
-    settings: Settings, paths: tuple[Path, ...], rebuild: bool, quiet: bool
-) -> BuildReport:
-    progress = None if quiet else TqdmProgress()
-    try:
-        return build_index(
-            paths or settings.corpus_paths,
-            settings,
-            make_embedder(settings),
-            rebuild=rebuild,
-            progress=progress,
-        )
-    except (StoreError, EmbedderError) as exc:
-        raise click.ClickException(str(exc)) from exc
-    finally:
-        if progress is not None:
-            progress.close()
 
 
 @click.group()
@@ -181,6 +158,7 @@ def serve_cmd(settings: Settings, webhook: bool) -> None:
 
 
 cli.add_command(eval_cmd)
+cli.add_command(feeds_cmd)
 cli.add_command(train_reader_cmd)
 cli.add_command(tune_reader_cmd)
 

@@ -1,0 +1,164 @@
+"""Followed feeds in Telegram: /follow, /unfollow and /feeds for admins, and the scheduled
+poll (PTB's JobQueue) that indexes what the due feeds bring while answers go on."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from typing import Protocol
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.config import Settings
+from bot.surfaces import messages
+from bot.surfaces.render.html import esc
+from bot.surfaces.telegram.replies import duration
+from index.build import build_index
+from index.embedder import Embedder
+from index.feeds.poll import PollResult, poll_feeds, summary_line
+from index.feeds.registry import Feed, FeedError, FeedRegistry
+from index.store import IndexBusy
+
+log = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+MAX_FEEDS_LISTED = 50
+
+
+class NewsBotLike(Protocol):
+    """What the feed commands need of the bot (bot.surfaces.telegram.app.NewsBot)."""
+
+    settings: Settings
+    embedder: Embedder
+    indexing: asyncio.Lock
+
+    async def admin_only(self, update: Update, command: str) -> bool: ...
+
+
+def _when(feed: Feed, now: datetime) -> str:
+    if not feed.last_poll:
+        return "never"
+    seconds = (now - datetime.fromisoformat(feed.last_poll)).total_seconds()
+    return f"{duration(seconds)} ago"
+
+
+def feeds_html(feeds: list[Feed], now: datetime) -> str:
+    """The /feeds reply: each followed feed, its interval, last poll and what it did."""
+    if not feeds:
+        return messages.NO_FEEDS
+    lines = [messages.FEEDS_HEADING]
+    for f in feeds[:MAX_FEEDS_LISTED]:
+        lines.append(
+            messages.FEED_LINE.format(
+                title=esc(f.title or "(not polled yet)"),
+                url=esc(f.url),
+                minutes=f.every_minutes,
+                when=_when(f, now),
+                status=esc(f.status or "–"),
+                taken=f.taken,
+            )
+        )
+    if len(feeds) > MAX_FEEDS_LISTED:
+        lines.append(f"… and {len(feeds) - MAX_FEEDS_LISTED} more")
+    return "\n".join(lines)
+
+
+class FeedCommands:
+    """The feed commands and the poll job of one bot (`bot`: its NewsBot)."""
+
+    def __init__(self, bot: NewsBotLike) -> None:
+        self.bot = bot
+        self.settings = bot.settings
+
+    def _registry(self) -> FeedRegistry:
+        return FeedRegistry(self.settings.data_dir)
+
+    async def follow(self, update: Update, context: Context) -> None:
+        message = update.effective_message
+        assert message is not None
+        if not await self.bot.admin_only(update, "follow"):
+            return
+        args = context.args or []
+        if not args or len(args) > 2 or (len(args) == 2 and not args[1].isdigit()):
+            await message.reply_html(messages.FOLLOW_USAGE)
+            return
+        minutes = int(args[1]) if len(args) == 2 else self.settings.feed_interval_minutes
+
+        def add() -> tuple[Feed, bool]:
+            registry = self._registry()
+            try:
+                return registry.add(args[0], minutes)
+            finally:
+                registry.close()
+
+        try:
+            feed, new = await asyncio.to_thread(add)
+        except FeedError as exc:
+            await message.reply_html(messages.FEED_REFUSED.format(reason=esc(str(exc))))
+            return
+        text = messages.FOLLOWING if new else messages.FOLLOWING_ALREADY
+        await message.reply_html(text.format(url=esc(feed.url), minutes=feed.every_minutes))
+
+    async def unfollow(self, update: Update, context: Context) -> None:
+        message = update.effective_message
+        assert message is not None
+        if not await self.bot.admin_only(update, "unfollow"):
+            return
+        args = context.args or []
+        if len(args) != 1:
+            await message.reply_html(messages.UNFOLLOW_USAGE)
+            return
+
+        def remove() -> bool:
+            registry = self._registry()
+            try:
+                return registry.remove(args[0])
+            finally:
+                registry.close()
+
+        removed = await asyncio.to_thread(remove)
+        text = messages.UNFOLLOWED if removed else messages.NOT_FOLLOWING
+        await message.reply_html(text.format(url=esc(args[0])))
+
+    async def list_feeds(self, update: Update, context: Context) -> None:
+        message = update.effective_message
+        assert message is not None
+        if not await self.bot.admin_only(update, "feeds"):
+            return
+
+        def feeds() -> list[Feed]:
+            registry = self._registry()
+            try:
+                return registry.feeds()
+            finally:
+                registry.close()
+
+        await message.reply_html(feeds_html(await asyncio.to_thread(feeds), datetime.now(UTC)))
+
+    def poll_due(self) -> list[PollResult]:
+        """Poll the feeds that are due (on a worker thread)."""
+        registry = self._registry()
+        try:
+            now = datetime.now(UTC)
+            return poll_feeds(self.settings, registry, registry.due(now), now)
+        finally:
+            registry.close()
+
+    async def poll_job(self, context: Context) -> None:
+        """The scheduled poll: due feeds, then the index updated when they brought stories (an
+        update already running takes them in its next turn)."""
+        results = await asyncio.to_thread(self.poll_due)
+        if not results:
+            return
+        log.info("feeds: %s", summary_line(results))
+        if not any(r.new for r in results) or self.bot.indexing.locked():
+            return
+        async with self.bot.indexing:
+            try:
+                report = await asyncio.to_thread(
+                    build_index, self.settings.indexed_paths(), self.settings, self.bot.embedder
+                )
+            except IndexBusy:
+                return  # another process indexes: the stories are saved for its next run
+            log.info("feeds indexed: %s", report.summary().replace("\n", "; "))
