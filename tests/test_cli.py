@@ -128,3 +128,17 @@ def test_feeds_add_list_poll_and_remove(tmp_path: Path) -> None:
         assert run(settings, "feeds", "remove", f"{site.base}/rss").exit_code == 0
         missing = run(settings, "feeds", "remove", f"{site.base}/rss")
         assert missing.exit_code == 1 and "not following" in missing.output
+
+
+@pytest.mark.slow
+def test_latest_lists_the_newest_stories_and_those_on_a_topic(corpus_settings: Settings) -> None:
+    newest = run(corpus_settings, "latest", "-n", "3")
+    lines = [line for line in newest.output.splitlines() if not line.startswith(" ")]
+    assert len(lines) == 3 and lines[0].startswith("2023-02-23")
+    dates = [line.split()[0] for line in lines]
+    assert dates == sorted(dates, reverse=True)
+    topic = run(corpus_settings, "latest", "Scientology")
+    titles = topic.output
+    assert "Scientology" in titles and "Hajj" not in titles
+    nothing = run(corpus_settings, "latest", "zzyzx qwerty")
+    assert "no stories about 'zzyzx qwerty'" in nothing.output

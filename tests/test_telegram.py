@@ -805,6 +805,12 @@ async def test_admin_follows_a_feed_and_its_new_story_is_answered(
                 raise AssertionError("the followed feed's stories were never indexed")
             [answer] = await say(fake, USER, "By what vote did the council approve the bridge?")
             assert "7 to 2" in answer.text and "Harbour News" in answer.text, answer.text
+            [newest] = await say(fake, USER, "/latest")
+            assert newest.text.splitlines()[1].startswith("• Council approves the bridge")
+            [topic] = await say(fake, USER, "/latest ferries Mallorca")
+            assert "Port Vell reopens" in topic.text.splitlines()[1], topic.text
+            [nothing] = await say(fake, USER, "/latest zzyzx qwerty")
+            assert nothing.text == "I have no stories about zzyzx qwerty."
             [listed] = await say(fake, ADMIN, "/feeds")
             assert "Harbour News" in listed.text and "2 new" in listed.text
             [gone] = await say(fake, ADMIN, f"/unfollow {site.base}/rss")

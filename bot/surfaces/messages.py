@@ -95,7 +95,8 @@ BOT_COMMANDS: Final = (
 # HTML. Under HELP_TEXT: the other commands.
 HELP_COMMANDS: Final = (
     "/new – forget our conversation and start afresh\n"
-    "/ask <i>question</i> – ask in a group; there you can also mention me or reply to me"
+    "/ask <i>question</i> – ask in a group; there you can also mention me or reply to me\n"
+    "/latest [<i>topic</i>] – the newest stories, on a topic if you name one"
 )
 
 # {articles}: articles in the index; {newest}: ISO date of the newest one.
@@ -122,6 +123,11 @@ NEW_CONVERSATION: Final = (
 ASK_USAGE: Final = "Put your question after the command, like this: /ask Who won the election?"
 
 UNKNOWN_COMMAND: Final = "I don't know that command. Send /help to see what I can do."
+
+# HTML. /latest: {topic} escaped.
+LATEST_HEADING: Final = "<b>Latest stories</b>"
+LATEST_ON_HEADING: Final = "<b>Latest stories on {topic}</b>"
+LATEST_NONE: Final = "I have no stories about {topic}."
 
 # ---- Telegram: admin commands ----------------------------------------------------------------
 

@@ -476,6 +476,7 @@ def build_application(
             CommandHandler("follow", feeds.follow, filters=new),
             CommandHandler("unfollow", feeds.unfollow, filters=new),
             CommandHandler("feeds", feeds.list_feeds, filters=new),
+            CommandHandler("latest", feeds.latest, filters=new),
             CallbackQueryHandler(bot.sources),
             MessageHandler(new & filters.TEXT & ~filters.COMMAND & FOR_ME, bot.question),
             MessageHandler(new & filters.COMMAND & FOR_ME, bot.unknown_command),

@@ -1,5 +1,5 @@
-"""Followed feeds in Telegram: /follow, /unfollow and /feeds for admins, and the scheduled
-poll (PTB's JobQueue) that indexes what the due feeds bring while answers go on."""
+"""Live news in Telegram: /follow, /unfollow and /feeds for admins, the scheduled poll (PTB's
+JobQueue) that indexes what the due feeds bring while answers go on, and /latest for all."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from typing import Protocol
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.answering.latest import latest
 from bot.config import Settings
 from bot.surfaces import messages
-from bot.surfaces.render.html import esc
+from bot.surfaces.render.html import esc, link
+from bot.surfaces.service import NewsService
 from bot.surfaces.telegram.replies import duration
 from index.build import build_index
 from index.embedder import Embedder
@@ -31,6 +33,7 @@ class NewsBotLike(Protocol):
 
     settings: Settings
     embedder: Embedder
+    service: NewsService
     indexing: asyncio.Lock
 
     async def admin_only(self, update: Update, command: str) -> bool: ...
@@ -135,6 +138,22 @@ class FeedCommands:
                 registry.close()
 
         await message.reply_html(feeds_html(await asyncio.to_thread(feeds), datetime.now(UTC)))
+
+    async def latest(self, update: Update, context: Context) -> None:
+        """/latest [topic]: the newest stories (any user), each linked to its page."""
+        message = update.effective_message
+        assert message is not None
+        topic = " ".join(context.args or [])[:200]
+        stories = await asyncio.to_thread(latest, self.bot.service.context(), topic)
+        if not stories:
+            await message.reply_html(messages.LATEST_NONE.format(topic=esc(topic)))
+            return
+        heading = messages.LATEST_ON_HEADING.format(topic=esc(topic)) if topic else None
+        lines = [heading or messages.LATEST_HEADING]
+        for s in stories:
+            title = link(esc(s.title), s.url)
+            lines.append(f"• {title} – {esc(s.source)}, {esc(s.published or 'undated')}")
+        await message.reply_html("\n".join(lines))
 
     def poll_due(self) -> list[PollResult]:
         """Poll the feeds that are due (on a worker thread)."""

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
+from bot.answering.latest import LATEST_STORIES, latest
 from bot.config import Settings
 from bot.evaluation.runner import eval_cmd
 from bot.reader.cli import train_reader_cmd, tune_reader_cmd
@@ -130,6 +131,25 @@ def ask_cmd(
         click.echo(json.dumps(answer_to_json(answer), ensure_ascii=False))
     else:
         click.echo(format_answer(answer, color=sys.stdout.isatty(), debug=debug))
+
+
+@cli.command("latest")
+@click.argument("topic", required=False, default="")
+@click.option("-n", "count", type=click.IntRange(1, 100), default=LATEST_STORIES, show_default=True)
+@click.pass_obj
+def latest_cmd(settings: Settings, topic: str, count: int) -> None:
+    """The newest stories in the index, or the newest about TOPIC (copies shown once)."""
+    service = NewsService(settings, make_embedder(settings))
+    try:
+        stories = latest(service.context(), topic, count)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not stories:
+        click.echo(f"no stories about {topic!r}" if topic else "the index holds no stories")
+    for s in stories:
+        click.echo(f"{s.published or 'undated'}  {s.source}  {s.title}")
+        if s.url:
+            click.echo(f"    {s.url}")
 
 
 @cli.command("repl")
