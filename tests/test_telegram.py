@@ -26,12 +26,12 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.surfaces import messages
 from bot.surfaces.service import NewsService
+from bot.surfaces.telegram.addressing import strip_mention
 from bot.surfaces.telegram.app import (
     PROGRESS_EDIT_SECONDS,
     base_file_url,
     build_application,
     newsbot_of,
-    strip_mention,
     webhook_secret,
 )
 from bot.surfaces.telegram.fetch import added_folder
@@ -793,6 +793,8 @@ async def test_admin_follows_a_feed_and_its_new_story_is_answered(
             assert bad.text.startswith("I can't follow that: 'ftp://example.org/rss' is not")
             [none] = await say(fake, ADMIN, "/feeds")
             assert none.text.startswith("I follow no feeds yet")
+            [alert] = await say(fake, USER, "/alert bridge council")
+            assert alert.text == "I'll tell you when a new story matches bridge council."
             [ok] = await say(fake, ADMIN, f"/follow {site.base}/rss 30")
             assert ok.text.startswith(f"Following {site.base}/rss, polled every 30 min")
             # The scheduled poll takes the two stories and indexes them; answers go on.
@@ -805,6 +807,16 @@ async def test_admin_follows_a_feed_and_its_new_story_is_answered(
                 raise AssertionError("the followed feed's stories were never indexed")
             [answer] = await say(fake, USER, "By what vote did the council approve the bridge?")
             assert "7 to 2" in answer.text and "Harbour News" in answer.text, answer.text
+            [told] = await fake.wait_for(
+                lambda m: m.text.startswith("New story on bridge council"),
+                chat_id=USER,
+                timeout=ANSWER_TIMEOUT,
+            )
+            assert "Council approves the bridge" in told.text and "7 to 2" in told.text
+            [mine] = await say(fake, USER, "/alerts")
+            assert mine.text == "Your alerts\n• bridge council"
+            [dropped] = await say(fake, USER, "/unalert all")
+            assert dropped.text == "Dropped 1 alert(s)."
             [newest] = await say(fake, USER, "/latest")
             assert newest.text.splitlines()[1].startswith("• Council approves the bridge")
             [topic] = await say(fake, USER, "/latest ferries Mallorca")

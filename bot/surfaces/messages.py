@@ -96,7 +96,8 @@ BOT_COMMANDS: Final = (
 HELP_COMMANDS: Final = (
     "/new – forget our conversation and start afresh\n"
     "/ask <i>question</i> – ask in a group; there you can also mention me or reply to me\n"
-    "/latest [<i>topic</i>] – the newest stories, on a topic if you name one"
+    "/latest [<i>topic</i>] – the newest stories, on a topic if you name one\n"
+    "/alert <i>words</i> – tell me here when a new story matches; /alerts, /unalert"
 )
 
 # {articles}: articles in the index; {newest}: ISO date of the newest one.
@@ -128,6 +129,22 @@ UNKNOWN_COMMAND: Final = "I don't know that command. Send /help to see what I ca
 LATEST_HEADING: Final = "<b>Latest stories</b>"
 LATEST_ON_HEADING: Final = "<b>Latest stories on {topic}</b>"
 LATEST_NONE: Final = "I have no stories about {topic}."
+
+# HTML. Alerts. {words}, {reason}, {title}, {source}, {day}, {sentence}: escaped.
+ALERT_USAGE: Final = (
+    "Tell me the words to watch for: <code>/alert port strike</code>. When a new story "
+    "matches, I'll send it here (at most {per_hour} an hour)."
+)
+ALERT_SET: Final = "I'll tell you when a new story matches <b>{words}</b>."
+ALERT_EXISTS: Final = "You already have an alert on <b>{words}</b>."
+ALERT_REFUSED: Final = "I can't set that alert: {reason}."
+NO_ALERTS: Final = "You have no alerts. Set one with <code>/alert words</code>."
+ALERTS_HEADING: Final = "<b>Your alerts</b>"
+UNALERT_USAGE: Final = "Say which alert to drop: <code>/unalert port strike</code>, or all."
+UNALERTED: Final = "Dropped {count} alert(s)."
+NO_SUCH_ALERT: Final = "You have no alert on <b>{words}</b>. /alerts lists yours."
+# {link}: an HTML link (or the escaped title).
+ALERT: Final = "New story on <b>{words}</b>: {link} – {source}, {day}\n“{sentence}”"
 
 # ---- Telegram: admin commands ----------------------------------------------------------------
 

@@ -38,6 +38,7 @@ class PollResult:
     new: int
     status: str
     failed: bool = False
+    stories: tuple[Article, ...] = ()  # the new stories saved (for alerts)
 
 
 def feeds_dir(data_dir: Path) -> Path:
@@ -123,6 +124,7 @@ def poll_feed(
     """Poll one feed: save its new stories under `folder`, then record them as taken (a crash
     in between saves them again next time, into the same files)."""
     rng = rng or random.Random()
+    stories: tuple[Article, ...] = ()
     try:
         got = fetch(client, feed.url, max_bytes, feed.etag, feed.last_modified)
         if got.moved:
@@ -140,7 +142,7 @@ def poll_feed(
                     where, article, now.date(), host_of(feed.url), _file_name(article, key)
                 )
             registry.take(feed.url, [k for k, _ in entries], now_iso(now))
-            new = len(saved)
+            new, stories = len(saved), tuple(a for _, a in saved)
             status = f"{new} new" + (f" of {listed} entries" if listed > MAX_ENTRIES else "")
             if len(entries) > new:
                 status += f", {len(entries) - new} without text"
@@ -169,7 +171,7 @@ def poll_feed(
             next_poll=_next_poll(feed, now, 0, rng),
         )
     )
-    return PollResult(feed.url, new, status)
+    return PollResult(feed.url, new, status, stories=stories)
 
 
 def summary_line(results: Sequence[PollResult]) -> str:

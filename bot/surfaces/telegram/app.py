@@ -23,7 +23,7 @@ from telegram import (
     ReplyParameters,
     Update,
 )
-from telegram.constants import ChatType, MessageEntityType, ParseMode
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -46,6 +46,8 @@ from bot.surfaces.render.html import (
     split_html,
 )
 from bot.surfaces.service import NewsService
+from bot.surfaces.telegram.addressing import FOR_ME, command_argument, strip_mention
+from bot.surfaces.telegram.alerts import AlertCommands
 from bot.surfaces.telegram.feeds import FeedCommands
 from bot.surfaces.telegram.fetch import added_folder, fetch_article
 from bot.surfaces.telegram.memory import AnswerMemory, Stats
@@ -64,6 +66,7 @@ from bot.surfaces.telegram.replies import (
 )
 from index.build import Progress, build_index
 from index.embedder import Embedder
+from index.feeds.alerts import AlertStore
 from index.ingest.articles import Skipped
 from index.ingest.loaders import article_from_text
 from index.ingest.page import save_article
@@ -89,44 +92,6 @@ class _BuildCancelled(Exception):
 
 
 # ---- small helpers ----------------------------------------------------------------------------
-
-
-class _ForMe(filters.MessageFilter):
-    """Private chats, and group messages that mention the bot, reply to it or name it in a
-    command (/cmd@bot): in a group the bot speaks only when spoken to."""
-
-    def filter(self, message: Message) -> bool:
-        if message.chat.type == ChatType.PRIVATE:
-            return True
-        bot = message.get_bot()
-        replied = message.reply_to_message
-        if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
-            return True
-        name = f"@{bot.username}".lower()
-        kinds: list[str | None] = [MessageEntityType.MENTION, MessageEntityType.BOT_COMMAND]
-        found = {**message.parse_entities(kinds), **message.parse_caption_entities(kinds)}
-        return any(
-            text.lower() == name
-            if entity.type == MessageEntityType.MENTION
-            else text.lower().endswith(name)
-            for entity, text in found.items()
-        )
-
-
-FOR_ME = _ForMe(name="ForMe")
-
-
-def strip_mention(text: str, username: str | None) -> str:
-    """The question without the bot's @username ("@newsbot who won?" -> "who won?")."""
-    if username:
-        text = re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.I)
-    return text.strip()
-
-
-def command_argument(message: Message) -> str:
-    """What follows the /command, line breaks kept (context.args would lose them)."""
-    parts = (message.text or "").split(maxsplit=1)
-    return parts[1].strip() if len(parts) == 2 else ""
 
 
 def base_file_url(base_url: str) -> str | None:
@@ -463,7 +428,8 @@ def build_application(
     app.bot_data[BOT_DATA_KEY] = bot
 
     new = filters.UpdateType.MESSAGE  # edits of old messages are not asked again
-    feeds = FeedCommands(bot)
+    alerts = AlertCommands(lambda: AlertStore(settings.data_dir), embedder)
+    feeds = FeedCommands(bot, alerts)
     app.add_handler(MessageHandler(new & (FOR_ME | filters.COMMAND), bot.throttle), group=-1)
     app.add_handlers(
         [
@@ -477,6 +443,9 @@ def build_application(
             CommandHandler("unfollow", feeds.unfollow, filters=new),
             CommandHandler("feeds", feeds.list_feeds, filters=new),
             CommandHandler("latest", feeds.latest, filters=new),
+            CommandHandler("alert", alerts.alert, filters=new),
+            CommandHandler("alerts", alerts.alerts, filters=new),
+            CommandHandler("unalert", alerts.unalert, filters=new),
             CallbackQueryHandler(bot.sources),
             MessageHandler(new & filters.TEXT & ~filters.COMMAND & FOR_ME, bot.question),
             MessageHandler(new & filters.COMMAND & FOR_ME, bot.unknown_command),

@@ -8,7 +8,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Protocol
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.ext import ContextTypes
 
 from bot.answering.latest import latest
@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.surfaces import messages
 from bot.surfaces.render.html import esc, link
 from bot.surfaces.service import NewsService
+from bot.surfaces.telegram.alerts import AlertCommands
 from bot.surfaces.telegram.replies import duration
 from index.build import build_index
 from index.embedder import Embedder
@@ -70,9 +71,12 @@ def feeds_html(feeds: list[Feed], now: datetime) -> str:
 class FeedCommands:
     """The feed commands and the poll job of one bot (`bot`: its NewsBot)."""
 
-    def __init__(self, bot: NewsBotLike) -> None:
+    def __init__(self, bot: NewsBotLike, alerts: AlertCommands) -> None:
         self.bot = bot
         self.settings = bot.settings
+        self.alerts = alerts
+        self.unindexed = False  # stories saved that no index update took in yet
+        self.polling: asyncio.Task[None] | None = None
 
     def _registry(self) -> FeedRegistry:
         return FeedRegistry(self.settings.data_dir)
@@ -165,19 +169,28 @@ class FeedCommands:
             registry.close()
 
     async def poll_job(self, context: Context) -> None:
-        """The scheduled poll: due feeds, then the index updated when they brought stories (an
-        update already running takes them in its next turn)."""
+        """The scheduled tick: a poll starts unless the last one still runs (a poll and its
+        index update may take longer than a tick)."""
+        if self.polling is None or self.polling.done():
+            self.polling = context.application.create_task(self.poll(context.bot))
+
+    async def poll(self, bot: Bot) -> None:
+        """Poll the due feeds, then update the index when they brought stories (or an earlier
+        poll's stories wait for it: another update was running), then send the alerts."""
         results = await asyncio.to_thread(self.poll_due)
-        if not results:
-            return
-        log.info("feeds: %s", summary_line(results))
-        if not any(r.new for r in results) or self.bot.indexing.locked():
-            return
-        async with self.bot.indexing:
-            try:
-                report = await asyncio.to_thread(
-                    build_index, self.settings.indexed_paths(), self.settings, self.bot.embedder
-                )
-            except IndexBusy:
-                return  # another process indexes: the stories are saved for its next run
-            log.info("feeds indexed: %s", report.summary().replace("\n", "; "))
+        if results:
+            log.info("feeds: %s", summary_line(results))
+        stories = [s for r in results for s in r.stories]
+        self.unindexed = self.unindexed or bool(stories)
+        if self.unindexed and not self.bot.indexing.locked():
+            async with self.bot.indexing:
+                try:
+                    report = await asyncio.to_thread(
+                        build_index, self.settings.indexed_paths(), self.settings, self.bot.embedder
+                    )
+                    self.unindexed = False
+                    log.info("feeds indexed: %s", report.summary().replace("\n", "; "))
+                except IndexBusy:
+                    pass  # another process indexes now: the next poll tries again
+        if stories:
+            await self.alerts.notify(bot, stories)
