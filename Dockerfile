@@ -12,6 +12,7 @@ COPY --chown=newsbot:newsbot pyproject.toml README.md Makefile ./
 COPY --chown=newsbot:newsbot index index
 COPY --chown=newsbot:newsbot bot bot
 COPY --chown=newsbot:newsbot corpus corpus
+COPY --chown=newsbot:newsbot models models
 RUN chown newsbot:newsbot /app
 USER newsbot
 

@@ -12,7 +12,7 @@ EXTRAS ?= [dev]
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install run bot test lint bench eval eval-small clean
+.PHONY: install run bot test lint bench eval eval-small eval-corpus reader clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -48,18 +48,29 @@ EVAL_DATA ?= ../shared/eval
 eval: install
 	$(NEWSBOT) eval --questions $(EVAL_DATA)/rtqa2023/questions_dev.jsonl \
 		--corpus $(EVAL_DATA)/rtqa2023/corpus.jsonl.gz --as-of-field question_date \
-		--baseline --plot --out eval-out/rtqa-dev
+		--baseline --rules --plot --out eval-out/rtqa-dev
 	$(NEWSBOT) eval --questions $(EVAL_DATA)/quail_news/questions_dev.jsonl \
 		--corpus $(EVAL_DATA)/quail_news/articles.jsonl \
 		--corpus $(EVAL_DATA)/rtqa2023/corpus_dev_small.jsonl.gz \
-		--baseline --plot --out eval-out/quail-dev
+		--baseline --rules --plot --out eval-out/quail-dev
 
 # The quick RealTimeQA subset (8 dev weeks, with the QuAIL articles: the index QuAIL's run uses).
 eval-small: install
 	$(NEWSBOT) eval --questions $(EVAL_DATA)/rtqa2023/questions_dev_small.jsonl \
 		--as-of-field question_date --corpus $(EVAL_DATA)/quail_news/articles.jsonl \
 		--corpus $(EVAL_DATA)/rtqa2023/corpus_dev_small.jsonl.gz \
-		--baseline --plot --out eval-out/rtqa-small
+		--baseline --rules --plot --out eval-out/rtqa-small
+
+# Plain questions over corpus/ (tests/data/questions/corpus.jsonl), the reader beside the rules.
+eval-corpus: install
+	$(NEWSBOT) eval --questions tests/data/questions/corpus.jsonl --corpus corpus --rules \
+		--out eval-out/corpus
+
+# Train the reader (about an hour on two cores), then fine-tune it on RealTimeQA dev questions
+# outside dev_small; both write models/reader/ (weights and card.json).
+reader: install
+	$(NEWSBOT) train-reader --examples 24000 --epochs 1.0 --seed 0
+	$(NEWSBOT) tune-reader --epochs 2.0 --seed 0
 
 clean:
 	rm -rf $(VENV) data

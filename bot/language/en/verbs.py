@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.language.en.lexicon import table
 from bot.language.en.questions import (
     AUXILIARIES,
 )
@@ -21,52 +22,11 @@ def asked_verb(question: str) -> str | None:
     return m.group(1).lower()
 
 
+_VERBS = table("verbs")  # bot/language/en/data/verbs.toml
 # Irregular past forms, so "Who won" finds "wins" and "Who leads" finds "led".
-IRREGULAR = {
-    "won": "win",
-    "led": "lead",
-    "said": "say",
-    "told": "tell",
-    "met": "meet",
-    "took": "take",
-    "gave": "give",
-    "made": "make",
-    "left": "leave",
-    "became": "become",
-    "ran": "run",
-    "sold": "sell",
-    "bought": "buy",
-    "chose": "choose",
-    "held": "hold",
-    "fled": "flee",
-    "struck": "strike",
-    "shot": "shoot",
-    "brought": "bring",
-    "sent": "send",
-    "spoke": "speak",
-    "wrote": "write",
-    "found": "find",
-    "lost": "lose",
-    "paid": "pay",
-    "sued": "sue",
-    "felt": "feel",
-    "sought": "seek",
-    "thought": "think",
-}
-
-# Verbs news reports in other words: "Who requested X" is answered by "prosecutors asked for X",
-# "Who felt X" by "Warren said X", "Who sent the text" by "Strzok wrote". Members are base forms.
-_SAME_SENSE = (
-    ("say", "tell", "claim", "believe", "feel", "argue"),
-    ("request", "ask", "urge", "seek"),
-    ("decide", "choose", "vote", "order"),
-    ("address", "speak"),
-    ("warn", "caution"),
-    ("send", "text", "email", "tweet", "write"),
-    ("criticize", "criticise", "blast", "slam", "fault"),
-    ("announce", "unveil", "launch"),
-    ("defeat", "beat"),
-)
+IRREGULAR: dict[str, str] = _VERBS["irregular"]
+# Verbs news reports in other words ("Who requested X": "prosecutors asked for X").
+_SAME_SENSE: tuple[tuple[str, ...], ...] = tuple(tuple(f) for f in _VERBS["same_sense"])
 
 
 def verb_stems(verb: str) -> set[str]:
