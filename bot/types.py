@@ -69,3 +69,5 @@ class Answer:
     declined_because: str = ""
     # The reader's finding, when the reader answered (None on the rule path).
     reader: ReaderNote | None = None
+    # A caution shown under the answer ("" when none): evidence older than the time asked about.
+    note: str = ""

@@ -37,6 +37,7 @@ from bot.language.en.questions import (
     classify,
     named_sources,
 )
+from bot.surfaces import messages
 from bot.types import Answer, ReaderNote
 from index.search import (
     Hit,
@@ -47,6 +48,7 @@ from index.search import (
 )
 from index.search.fusion import rrf_scores
 from index.text import dates
+from index.text.dates import DateWindow
 
 # The rules' declines the reader cannot overrule: its no-answer score misses these near misses
 # ("Who won the 2018 World Cup?" of a story about its fifth day). Measured: docs/reader.md.
@@ -113,10 +115,24 @@ def answer_question(
     ruled = by_rules(ctx, question, resolved, own, kind, evidence, hits, timings, started)
     if ctx.reader is None or kind.answer_type == AnswerType.OTHER:
         # "Why ...", "what did X do": the answer is a sentence, which the rules give.
-        return ruled
+        return with_age_note(ruled, query.window, query.recent)
     if ruled.declined_because in RULE_VETOES:
         return ruled
-    return _reader_answer(ctx, question, resolved, kind, evidence, hits, timings, started, ruled)
+    answer = _reader_answer(ctx, question, resolved, kind, evidence, hits, timings, started, ruled)
+    return with_age_note(answer, query.window, query.recent)
+
+
+def with_age_note(answer: Answer, window: DateWindow | None, recent: DateWindow | None) -> Answer:
+    """An answer to a question about the last days ("this week", "yesterday") whose evidence is
+    older says so: it may be out of date."""
+    if answer.abstained or not answer.citations or window is None or recent is None:
+        return answer
+    if window.end < recent.start:
+        return answer  # a question about the past ("in 2018", "last year")
+    published = dates.parse_iso(answer.citations[0].published)
+    if published is None or published >= window.start - dates.DATE_SLACK:
+        return answer
+    return replace(answer, note=messages.OLD_EVIDENCE.format(day=published.strftime("%-d %b %Y")))
 
 
 def _reader_answer(

@@ -35,4 +35,5 @@ def answer_to_json(answer: Answer) -> dict:
         "line": answer.line,
         "declined_because": answer.declined_because,
         "reader": None if answer.reader is None else asdict(answer.reader),
+        "note": answer.note,
     }

@@ -17,6 +17,9 @@ NOTHING_FOUND: Final = (
     "I found nothing in the {count} articles I have, newest from {newest}, that answers this."
 )
 
+# Under an answer to a question about the last days whose evidence is older. {day}: "13 Jul 2021".
+OLD_EVIDENCE: Final = "Note: this is from a story of {day}; I have nothing newer on it."
+
 # When an answer comes without any text of its own.
 NO_ANSWER: Final = "I couldn't find an answer to that in the news I have."
 

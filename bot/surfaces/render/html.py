@@ -159,6 +159,8 @@ def answer_html(answer: Answer) -> str:
             blocks.append(f"<b>{esc(messages.CLOSEST_ARTICLES)}</b>\n" + "\n".join(closest))
         return "\n\n".join(blocks)
     blocks = [f"<b>{esc(text)}</b>"] if text else []
+    if answer.note:
+        blocks.append(f"<i>{esc(answer.note)}</i>")
     quotes = [_quote(c) for c in answer.citations if _block(c.quote)]
     if quotes:
         blocks.append("\n".join(quotes))

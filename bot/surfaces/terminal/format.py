@@ -27,6 +27,8 @@ def citation_line(c: Citation) -> str:
 def format_answer(answer: Answer, *, color: bool = False, debug: bool = False) -> str:
     style = click.style if color else (lambda text, **_: text)
     lines = [style(answer.text, bold=True)]
+    if answer.note:
+        lines.append(style(answer.note, fg="yellow"))
     for c in answer.citations:
         quote = textwrap.fill(
             f"“{c.quote}”", width=88, initial_indent="    ", subsequent_indent="    "

@@ -62,3 +62,18 @@ def test_ask_json_shows_the_reader_and_no_reader_turns_it_off(corpus_settings: S
     data = json.loads(rules.stdout.strip().splitlines()[-1])
     assert data["reader"] is None and "reader" not in data["timings_ms"]
     assert "Bagram" in data["answer"]
+
+
+def test_an_answer_from_an_older_story_to_a_this_week_question_says_so(
+    reading: AnswerContext,
+) -> None:
+    question = "Which base did US troops quietly vacate this week?"
+    fresh = answer_question(reading, question, as_of=AS_OF)
+    assert fresh.note == ""
+    late = answer_question(reading, question, as_of=date(2021, 9, 1))
+    assert "Bagram" in late.line
+    assert late.note == "Note: this is from a story of 13 Jul 2021; I have nothing newer on it."
+    past = answer_question(
+        reading, "Which base did US troops vacate in 2021?", as_of=date(2022, 1, 5)
+    )
+    assert past.note == ""  # a question about the past: an old story is what it asks for
