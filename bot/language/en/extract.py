@@ -6,7 +6,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.language.en.lexicon import table
 from bot.language.en.questions import AnswerType
+
+_WORDS = table("extract")  # bot/language/en/data/extract.toml
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
@@ -40,28 +43,11 @@ NAME_RE = re.compile(
     rf"(?:{_WORD}|\d+))*"
 )
 # Capitalised words that start sentences or clauses without naming anything.
-_NOT_NAMES = frozenset(
-    """The A An He She It They We I You This That These Those His Her Its Their Our My In On At
-    For From With By As But And Or If When While After Before Since During Under Over Last Next
-    According Also However Meanwhile Still Yet So Then There Here What Who Which Where Why How Mr
-    Mrs Ms Dr Some Many Most Several Both Each Every All One Two Three No Not Monday Tuesday
-    Wednesday Thursday Friday Saturday Sunday Earlier Later Today Yesterday Tomorrow Now Among
-    Despite Although Though Because Once Such Other Another More Less New Former Local Officials
-    Police Reuters AP AFP CNN Unsurprisingly Surprisingly Separately Additionally Finally
-    Similarly Ultimately Currently Previously Recently Instead Specifically Notably Overall
-    Indeed Nevertheless Nonetheless Furthermore Moreover Initially Eventually Importantly
-    Unfortunately Fortunately Interestingly Reportedly Apparently Clearly Speaking Asked
-    Responding Writing Following Including Experts Analysts Critics Authorities Residents
-    Witnesses Others Even Just Only To""".split()
-)
+_NOT_NAMES = frozenset(_WORDS["not_names"])
 # Participles that open sentences ("Led by ...", "Starting January 1, ..."), names elsewhere
 # ("Led Zeppelin"); and the imperatives of page furniture ("Read the story: ...", "Wear purple
 # on May 18").
-_OPENERS = frozenset(
-    """Led Starting Beginning Having Being Given Based Born Known Called Named Ranked Located
-    Founded Launched Released Backed Faced Read Watch Wear Click Subscribe Sign Follow Listen
-    Download Visit Tap Share Join""".split()
-)
+_OPENERS = frozenset(_WORDS["openers"])
 
 
 @dataclass(frozen=True)
@@ -187,20 +173,9 @@ def candidates(sentence: str, answer_type: str) -> list[Candidate]:
 
 _FIRST_NAME = re.compile(r"[A-Z][a-z][\w-]*")
 # Capitalised words that come before names without being part of them.
-TITLES = frozenset(
-    """President Vice Prime Minister Secretary Senator Sen Rep Representative Gov Governor Mayor
-    Judge Justice Chief General Gen Coach Actor Actress Singer Rapper Star Comedian Host King
-    Queen Prince Princess Pope Lord Lady Sir Dame Captain Officer Agent Director Chairman
-    Commissioner Ambassador Pastor Rev Father Sister Professor Prof Detective Speaker Leader
-    Quarterback Striker Player Champion Can Will Could Would Should Did Does Do Is Was Were
-    Are Has Have Had""".split()
-)
+TITLES = frozenset(_WORDS["titles"])
 # Heads of institutions' names: "the House" is not a surname of the "White House".
-INSTITUTIONS = frozenset(
-    """House Senate Congress Court Department Ministry Party Committee Council Army Police
-    Government Administration Office Agency Bank Board Commission University School Church
-    Union Company Group Assembly Parliament Cabinet Service""".split()
-)
+INSTITUTIONS = frozenset(_WORDS["institutions"])
 
 
 def is_fuller(longer: str, name: str) -> bool:
@@ -220,9 +195,7 @@ def is_fuller(longer: str, name: str) -> bool:
 
 # Words before a name that say what someone belongs to, not what they are called: "Secretary
 # of State Antony Blinken", "Democrat Joe Biden".
-_AFFILIATIONS = frozenset(
-    "State Democrat Democratic Republican Independent Labour Conservative Liberal GOP".split()
-)
+_AFFILIATIONS = frozenset(_WORDS["affiliations"])
 
 
 def fuller_name(name: str, texts: Iterable[str]) -> str:
@@ -295,11 +268,7 @@ def in_question(candidate: str, question: str, kind: Iterable[str] = ()) -> bool
 
 
 # Units a number is no answer without ("one" -> "one hour").
-_UNITS = frozenset(
-    """second seconds minute minutes hour hours day days week weeks month months year years
-    decade decades mile miles kilometers kilometres km meter meters metre metres feet foot inch
-    inches pound pounds kilograms kg ton tons tonnes degree degrees""".split()
-)
+_UNITS = frozenset(_WORDS["units"])
 
 
 def extend_with(

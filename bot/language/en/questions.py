@@ -7,6 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from bot.language.en.lexicon import table
+
+_WORDS = table("questions")  # bot/language/en/data/questions.toml
+
 # "What country music star", "which state senator": the place word qualifies someone.
 _QUALIFIES = (
     r"(?!\s+(?:music|singers?|stars?|artists?|senators?|lawmakers?|legislat\w*|department|"
@@ -74,17 +78,12 @@ _FOLLOW_UP = re.compile(
 
 # (Not a word of a compound: "what three-letter acronym".)
 _PLURAL_HEAD = re.compile(r"\b(?:which|what)\s+([\w.]+)(?![\w-])(?:\s+(\w+)(?![\w-]))?", re.I)
-_COUNTING = frozenset("two three four five six both several".split())
+_COUNTING = frozenset(_WORDS["counting"])
 # Words that end in "s" without asking for several: "which home goods chain", "what sports
 # league", "which news outlet", "which gas station", "which awards show".
-_NOT_PLURAL = frozenset(
-    "news goods gas sports arms sales savings earnings series species means politics economics"
-    " physics headquarters olympics communications awards its as".split()
-)
+_NOT_PLURAL = frozenset(_WORDS["not_plural"])
 # Helping verbs: "who was" asks no verb, "what do officials say" no kind.
-AUXILIARIES = frozenset(
-    "is was are were has have had will would can could did does do may might should".split()
-)
+AUXILIARIES = frozenset(_WORDS["auxiliaries"])
 _NOT_A_KIND = _NOT_PLURAL | AUXILIARIES
 # A first word that describes the second ("which European countries", "what significant
 # changes", "which other teams"); after a noun ("which country ranks", "which fruit holds") or
@@ -172,7 +171,7 @@ def attitude_holder(question: str) -> list[str]:
     return [w for w in re.findall(r"\w+", m.group("holder").lower()) if w not in _ARTICLES]
 
 
-_ARTICLES = frozenset({"the", "a", "an", "this", "that", "these", "those", "his", "her", "their"})
+_ARTICLES = frozenset(_WORDS["articles"])
 
 
 def states_attitude(sentence: str, holder: Sequence[str] = ()) -> bool:
@@ -198,7 +197,7 @@ def states_attitude(sentence: str, holder: Sequence[str] = ()) -> bool:
 
 
 HOLDER_REACH = 8  # words before the view's word in which the one holding it is named
-_SAYS = frozenset("said says told added argued stated wrote insisted".split())
+_SAYS = frozenset(_WORDS["says"])
 
 
 # "which country", "what U.S. state", "which North African country", "which Pacific island
@@ -299,9 +298,7 @@ def named_sources(question: str, known: list[str]) -> tuple[str, ...]:
 
 
 _HEAD = re.compile(r"\b(?:which|what)\s+(\w+)(?:\s+(\w+))?", re.I)
-_NOT_HEAD = frozenset(
-    "is was are were has have had will would can could did does do of the a an to in on".split()
-)
+_NOT_HEAD = frozenset(_WORDS["not_head"])
 
 
 # "What are the names of the potential witnesses?": the kind after "names of".
