@@ -84,7 +84,7 @@ def test_index_then_stats_then_incremental_runs(settings: Settings, embedder: Ha
     index = open_index(settings.data_dir)
     titles = sorted(r["title"] for r in index.db.query("select title from articles"))
     assert titles == ["Floods in the north", "Russia warns against US troops"]
-    assert index.faiss.ntotal == index.info().chunks
+    assert index.vector_index.count == index.info().chunks
 
 
 def test_a_broken_file_is_skipped_and_loses_nothing(
@@ -148,7 +148,7 @@ def test_changing_the_model_rebuilds_everything(settings: Settings) -> None:
     report = build_index([news], settings, HashEmbedder(name="another-model", dim=32))
     assert report.added == 2 and "embedding model changed" in report.summary()
     index = open_index(settings.data_dir)
-    assert (index.faiss.d, index.meta["model"]) == (32, "another-model")
+    assert (index.vector_index.dim, index.meta["model"]) == (32, "another-model")
 
 
 def test_faiss_index_type_is_configurable(settings: Settings, embedder: HashEmbedder) -> None:
@@ -158,7 +158,7 @@ def test_faiss_index_type_is_configurable(settings: Settings, embedder: HashEmbe
     build_index([news], hnsw, embedder)
     index = open_index(settings.data_dir)
     assert index.meta["faiss_index"] == "HNSW16"
-    assert "HNSW" in type(faiss.downcast_index(index.faiss.index)).__name__
+    assert "HNSW" in type(faiss.downcast_index(index.vector_index.index.index)).__name__
     query = embedder.encode(["Russia warns troops Central Asia"])[0]
     best = index.dense(query, 1)[0][0]
     assert "Russia" in index.chunks([best])[best]["title"]

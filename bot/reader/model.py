@@ -61,6 +61,7 @@ def base_model(base: str) -> Any:
     from transformers import BertForQuestionAnswering
 
     transformers.logging.set_verbosity_error()  # the unused pooler and the new head are expected
+    transformers.logging.disable_progress_bar()  # no "Loading weights" bar in every command
     return BertForQuestionAnswering.from_pretrained(base)
 
 

@@ -23,14 +23,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import faiss
 import numpy as np
 import sqlite_utils
 
 from index.store.errors import IndexInconsistent, IndexMissing
 from index.store.generations import CURRENT, current_generation
 from index.store.schema import migrate, read_meta
-from index.store.vectors import SENTENCE_DTYPE
+from index.store.vectors import SENTENCE_DTYPE, FaissIndex, VectorIndex
 
 DB_NAME = "news.db"
 FAISS_NAME = "chunks.faiss"
@@ -123,12 +122,9 @@ class NewsIndex:
         self.common_terms = frozenset(
             stored.split() if stored is not None else common_terms(self.db)
         )
-        self.faiss = faiss.read_index(str(faiss_path))
+        self.vector_index: VectorIndex = FaissIndex.read(faiss_path)
         # Indexes built before sentence vectors were stored have none: answering encodes then.
         self.has_sentence_vectors = self.db.table("chunk_sentences").exists()
-        # One query at a time: a single FAISS thread is as fast here (16 ms vs 19 ms for 129k
-        # chunks) and leaves the other core to BM25, which runs beside it.
-        faiss.omp_set_num_threads(1)
         self._check()
 
     @property
@@ -147,12 +143,14 @@ class NewsIndex:
         dim = int(self.meta.get("dim", "0"))
         n_chunks = self.db.execute("select count(*) from chunks").fetchone()[0]
         problems = []
-        if self.faiss.d != dim:
-            problems.append(f"FAISS dimension {self.faiss.d} but the model's is {dim}")
-        if self.faiss.ntotal != n_chunks:
-            problems.append(f"FAISS holds {self.faiss.ntotal} vectors but SQLite {n_chunks} chunks")
+        if self.vector_index.dim != dim:
+            problems.append(f"FAISS dimension {self.vector_index.dim} but the model's is {dim}")
+        if self.vector_index.count != n_chunks:
+            problems.append(
+                f"FAISS holds {self.vector_index.count} vectors but SQLite {n_chunks} chunks"
+            )
         else:
-            stored = np.sort(faiss.vector_to_array(self.faiss.id_map))  # type: ignore[attr-defined]
+            stored = np.sort(self.vector_index.ids())
             ids = np.array([r[0] for r in self.db.execute("select id from chunks order by id")])
             if not np.array_equal(stored, ids.astype(stored.dtype)):
                 problems.append("FAISS ids and SQLite chunk ids differ")
@@ -184,10 +182,7 @@ class NewsIndex:
         )
 
     def dense(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
-        if self.faiss.ntotal == 0:
-            return []
-        scores, ids = self.faiss.search(query.reshape(1, -1).astype(np.float32), k)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+        return self.vector_index.search(query, k)
 
     def keyword(self, match: str, k: int) -> list[tuple[int, float]]:
         """FTS5 BM25 (title weighted above text); higher score is better."""
@@ -305,7 +300,7 @@ class NewsIndex:
 
     def vectors(self, ids: Sequence[int]) -> np.ndarray:
         """Stored chunk vectors (for re-scoring without encoding them again)."""
-        return np.vstack([self.faiss.reconstruct(int(i)) for i in ids]) if ids else np.zeros((0, 0))
+        return np.vstack([self.vector_index.vector(i) for i in ids]) if ids else np.zeros((0, 0))
 
 
 def open_index(data_dir: Path) -> NewsIndex:
