@@ -93,6 +93,7 @@ def test_repl_session(corpus_settings: Settings) -> None:
     assert "Moscow" in out and "¶1" in out
     assert "A senior Russian diplomat has said Moscow" in out  # :show prints the paragraph
     assert "timings (ms)" in out and "Lavrov" in out
+    assert "declined: no sentence says that someone did" in out
     assert "Citations are numbered" in out and "Unknown command :bogus" in out
     assert "found nothing" in out
 

@@ -59,6 +59,14 @@ def format_answer(answer: Answer, *, color: bool = False, debug: bool = False) -
         )
         if answer.resolved_question != answer.question:
             lines.append(style(f"understood as: {answer.resolved_question}", dim=True))
+        if answer.reader is not None:
+            r = answer.reader
+            found = f"span {r.span!r}" if r.span else "no span"
+            lines.append(
+                style(f"reader: {found}, margin {r.margin:.2f}, score {r.score:.2f}", dim=True)
+            )
+        if answer.declined_because:
+            lines.append(style(f"declined: {answer.declined_because}", dim=True))
         for i, p in enumerate(answer.passages[:5], 1):
             span = f"¶{p.paragraphs[0]}" + (f"–{p.paragraphs[-1]}" if len(p.paragraphs) > 1 else "")
             lines.append(style(f"  #{i} {p.score:.3f} {p.title[:60]} {span}", dim=True))

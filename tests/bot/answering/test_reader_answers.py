@@ -77,3 +77,13 @@ def test_an_answer_from_an_older_story_to_a_this_week_question_says_so(
         reading, "Which base did US troops vacate in 2021?", as_of=date(2022, 1, 5)
     )
     assert past.note == ""  # a question about the past: an old story is what it asks for
+
+
+def test_ask_debug_shows_the_reader_s_span_and_why_an_answer_is_declined(
+    corpus_settings: Settings,
+) -> None:
+    question = "Which base did US troops quietly vacate?"
+    shown = run(corpus_settings, "ask", question, "--debug", "--as-of", "2021-07-20")
+    assert "reader: span 'Bagram" in shown.output and "reader " in shown.output  # its time
+    declined = run(corpus_settings, "ask", "Who won the 2018 World Cup?", "--debug")
+    assert "declined: no sentence says that someone did" in declined.output
