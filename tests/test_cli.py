@@ -143,3 +143,13 @@ def test_latest_lists_the_newest_stories_and_those_on_a_topic(corpus_settings: S
     assert "Scientology" in titles and "Hajj" not in titles
     nothing = run(corpus_settings, "latest", "zzyzx qwerty")
     assert "no stories about 'zzyzx qwerty'" in nothing.output
+
+
+def test_missing_reader_weights_say_how_to_fix_it(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data", corpus_paths=[tmp_path])
+    env = {"NEWSBOT_READER_WEIGHTS": str(tmp_path / "gone.safetensors")}
+    got = CliRunner().invoke(
+        cli, ["ask", "Who?"], env={**env, "NEWSBOT_DATA_DIR": str(settings.data_dir)}
+    )
+    assert got.exit_code == 1
+    assert "No reader weights at" in got.output and "NEWSBOT_READER=false" in got.output
