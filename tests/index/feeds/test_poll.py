@@ -161,3 +161,22 @@ def test_the_summary_names_each_failing_feed() -> None:
     )
     assert line == "polled 2 feeds: 3 new stories; failed: http://b/rss (oops)"
     assert summary_line([]) == "no feeds to poll"
+
+
+def test_a_poll_cut_off_after_saving_saves_the_same_files_again(
+    registry: FeedRegistry, site: FeedSite, tmp_path: Path
+) -> None:
+    """A process killed between saving a story and recording it: the next poll writes the same
+    files again (named for the entry), never a second copy."""
+    folder = tmp_path / "feeds"
+    assert poll(registry, f"{site.base}/rss", folder).new == 2
+    files = sorted(p.name for p in folder.rglob("*.txt"))
+    # As if the entries had never been recorded (the kill came before `take`), and the feed
+    # had not answered 304.
+    registry.db.execute("DELETE FROM taken")
+    feed = registry.get(f"{site.base}/rss")
+    assert feed is not None
+    registry.save(Feed(feed.url, feed.every_minutes))
+    assert poll(registry, f"{site.base}/rss", folder).new == 2
+    assert sorted(p.name for p in folder.rglob("*.txt")) == files
+    assert not list(folder.rglob("*.tmp"))
