@@ -305,7 +305,14 @@ async def test_help_says_what_the_bot_knows_and_the_commands_are_set(
     assert "44 news articles; the newest is from 2023-02-23" in help_text.text
     assert "Recent stories" in help_text.text and help_text.entity_texts("text_link")
     assert "/reindex" not in help_text.text and "/reindex" in admin_help.text
-    assert [c["command"] for c in fake.commands()] == ["help", "ask", "new"]
+    assert [c["command"] for c in fake.commands()] == [
+        "help",
+        "ask",
+        "new",
+        "latest",
+        "alert",
+        "alerts",
+    ]
     fake.assert_no_rejections()
 
 

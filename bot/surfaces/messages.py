@@ -93,6 +93,9 @@ BOT_COMMANDS: Final = (
     ("help", "What I know and how to ask"),
     ("ask", "Ask a question (in groups)"),
     ("new", "Start a new conversation"),
+    ("latest", "The newest stories, on a topic if you name one"),
+    ("alert", "Hear here when a new story matches some words"),
+    ("alerts", "Your alerts"),
 )
 
 # HTML. Under HELP_TEXT: the other commands.
