@@ -53,7 +53,6 @@ from index.text.dates import DateWindow
 # The rules' declines the reader cannot overrule: its no-answer score misses these near misses
 # ("Who won the 2018 World Cup?" of a story about its fifth day). Measured: docs/reader.md.
 RULE_VETOES = frozenset({Declined.NO_VERB, Declined.NO_ANSWER_OF_KIND})
-READER_ABSTAINS = True  # the reader finding no answer declines (else the rules' answer stands)
 
 
 def search_query(
@@ -156,8 +155,6 @@ def _reader_answer(
     if not isinstance(read, Read):
         timings["total"] = (time.perf_counter() - started) * 1000
         note = ReaderNote("", read.margin, read.margin)
-        if not READER_ABSTAINS:
-            return replace(ruled, reader=note, timings_ms=timings)
         answer = abstain(ctx, question, resolved, hits, timings)
         return replace(answer, declined_because=Declined.READER_NO_ANSWER, reader=note)
     if not ruled.abstained and agrees(read.text, ruled.line):
