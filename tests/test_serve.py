@@ -17,6 +17,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.config import Settings
+from bot.surfaces import messages
 from bot.surfaces.telegram.serve import run_bot
 from tests.fake_bot_api import FakeBotApi, serve
 
@@ -75,7 +76,8 @@ def test_serve_answers_and_exits_cleanly_on_sigint(
     assert "newsbot answers as @newsbot_test_bot (long polling)" in output
     assert fake.token.split(":")[1] not in output  # the secret half of the token
     assert "Traceback" not in output
-    assert [c["command"] for c in fake.commands()] == ["help", "ask", "new"]
+    assert [c["command"] for c in fake.commands()] == [c for c, _ in messages.BOT_COMMANDS]
+    assert [c["command"] for c in fake.commands()][:3] == ["help", "ask", "new"]
     deadline = time.monotonic() + 5
     while fake.is_polling and time.monotonic() < deadline:  # the hung-up long poll
         time.sleep(0.05)
