@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from datetime import UTC, datetime
 
 from telegram import Bot, Update
@@ -14,6 +15,7 @@ from telegram.ext import ContextTypes
 
 from bot.surfaces import messages
 from bot.surfaces.render.html import esc, link
+from bot.surfaces.telegram.stores import in_store
 from index.embedder import Embedder
 from index.feeds.alerts import PER_HOUR, AlertError, AlertStore, matches
 from index.ingest.articles import Article
@@ -21,23 +23,12 @@ from index.ingest.articles import Article
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 AlertStoreFactory = Callable[[], AlertStore]
-StoreWork = Callable[[AlertStore], object]
 
 
 class AlertCommands:
     def __init__(self, store: AlertStoreFactory, embedder: Embedder) -> None:
         self.store = store
         self.embedder = embedder
-
-    async def _in_store(self, work: StoreWork) -> object:
-        def run() -> object:
-            store = self.store()
-            try:
-                return work(store)
-            finally:
-                store.close()
-
-        return await asyncio.to_thread(run)
 
     async def alert(self, update: Update, context: Context) -> None:
         message, chat = update.effective_message, update.effective_chat
@@ -47,7 +38,7 @@ class AlertCommands:
             await message.reply_html(messages.ALERT_USAGE.format(per_hour=PER_HOUR))
             return
         try:
-            added = await self._in_store(lambda s: s.add(str(chat.id), words))
+            added = await in_store(self.store, lambda s: s.add(str(chat.id), words))
         except AlertError as exc:
             await message.reply_html(messages.ALERT_REFUSED.format(reason=esc(str(exc))))
             return
@@ -57,8 +48,7 @@ class AlertCommands:
     async def alerts(self, update: Update, context: Context) -> None:
         message, chat = update.effective_message, update.effective_chat
         assert message is not None and chat is not None
-        mine = await self._in_store(lambda s: s.of(str(chat.id)))
-        assert isinstance(mine, list)
+        mine = await in_store(self.store, lambda s: s.of(str(chat.id)))
         if not mine:
             await message.reply_html(messages.NO_ALERTS)
             return
@@ -72,8 +62,7 @@ class AlertCommands:
         if not words.strip():
             await message.reply_html(messages.UNALERT_USAGE)
             return
-        count = await self._in_store(lambda s: s.remove(str(chat.id), words))
-        assert isinstance(count, int)
+        count = await in_store(self.store, lambda s: s.remove(str(chat.id), words))
         if count:
             await message.reply_html(messages.UNALERTED.format(count=count))
         else:
@@ -82,8 +71,7 @@ class AlertCommands:
     async def notify(self, bot: Bot, stories: Sequence[Article]) -> int:
         """Send each chat the new stories that match its alerts (at most PER_HOUR an hour);
         how many were sent."""
-        store = self.store()
-        try:
+        with closing(self.store()) as store:
             found = await asyncio.to_thread(matches, store.all(), list(stories), self.embedder)
             sent = 0
             for m in found:
@@ -106,5 +94,3 @@ class AlertCommands:
                 store.sent(m.alert.subscriber, now)
                 sent += 1
             return sent
-        finally:
-            store.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from contextlib import closing
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -18,6 +19,7 @@ from bot.surfaces.render.html import esc, link
 from bot.surfaces.service import NewsService
 from bot.surfaces.telegram.alerts import AlertCommands
 from bot.surfaces.telegram.replies import duration
+from bot.surfaces.telegram.stores import in_store
 from index.build import build_index
 from index.embedder import Embedder
 from index.feeds.poll import PollResult, poll_feeds, summary_line
@@ -92,15 +94,8 @@ class FeedCommands:
             return
         minutes = int(args[1]) if len(args) == 2 else self.settings.feed_interval_minutes
 
-        def add() -> tuple[Feed, bool]:
-            registry = self._registry()
-            try:
-                return registry.add(args[0], minutes)
-            finally:
-                registry.close()
-
         try:
-            feed, new = await asyncio.to_thread(add)
+            feed, new = await in_store(self._registry, lambda r: r.add(args[0], minutes))
         except FeedError as exc:
             await message.reply_html(messages.FEED_REFUSED.format(reason=esc(str(exc))))
             return
@@ -117,14 +112,7 @@ class FeedCommands:
             await message.reply_html(messages.UNFOLLOW_USAGE)
             return
 
-        def remove() -> bool:
-            registry = self._registry()
-            try:
-                return registry.remove(args[0])
-            finally:
-                registry.close()
-
-        removed = await asyncio.to_thread(remove)
+        removed = await in_store(self._registry, lambda r: r.remove(args[0]))
         text = messages.UNFOLLOWED if removed else messages.NOT_FOLLOWING
         await message.reply_html(text.format(url=esc(args[0])))
 
@@ -134,14 +122,8 @@ class FeedCommands:
         if not await self.bot.admin_only(update, "feeds"):
             return
 
-        def feeds() -> list[Feed]:
-            registry = self._registry()
-            try:
-                return registry.feeds()
-            finally:
-                registry.close()
-
-        await message.reply_html(feeds_html(await asyncio.to_thread(feeds), datetime.now(UTC)))
+        feeds = await in_store(self._registry, FeedRegistry.feeds)
+        await message.reply_html(feeds_html(feeds, datetime.now(UTC)))
 
     async def latest(self, update: Update, context: Context) -> None:
         """/latest [topic]: the newest stories (any user), each linked to its page."""
@@ -161,12 +143,9 @@ class FeedCommands:
 
     def poll_due(self) -> list[PollResult]:
         """Poll the feeds that are due (on a worker thread)."""
-        registry = self._registry()
-        try:
+        with closing(self._registry()) as registry:
             now = datetime.now(UTC)
             return poll_feeds(self.settings, registry, registry.due(now), now)
-        finally:
-            registry.close()
 
     async def poll_job(self, context: Context) -> None:
         """The scheduled tick: a poll starts unless the last one still runs (a poll and its

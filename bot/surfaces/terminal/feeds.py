@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import closing
 from datetime import UTC, datetime
 
 import click
@@ -27,13 +28,11 @@ def feeds_cmd() -> None:
 @click.pass_obj
 def add_cmd(settings: Settings, url: str, every: int | None) -> None:
     """Follow the feed at URL."""
-    registry = FeedRegistry(settings.data_dir)
     try:
-        feed, new = registry.add(url, every or settings.feed_interval_minutes)
+        with closing(FeedRegistry(settings.data_dir)) as registry:
+            feed, new = registry.add(url, every or settings.feed_interval_minutes)
     except FeedError as exc:
         raise click.ClickException(str(exc)) from exc
-    finally:
-        registry.close()
     verb = "following" if new else "already following; now polled"
     click.echo(f"{verb} {feed.url} every {feed.every_minutes} min (`newsbot feeds poll` polls now)")
 
@@ -42,9 +41,8 @@ def add_cmd(settings: Settings, url: str, every: int | None) -> None:
 @click.pass_obj
 def list_cmd(settings: Settings) -> None:
     """The followed feeds: URL, title, interval, last poll, its status, stories taken."""
-    registry = FeedRegistry(settings.data_dir)
-    feeds = registry.feeds()
-    registry.close()
+    with closing(FeedRegistry(settings.data_dir)) as registry:
+        feeds = registry.feeds()
     if not feeds:
         click.echo("no feeds followed (add one with `newsbot feeds add URL`)")
     for f in feeds:
@@ -58,9 +56,8 @@ def list_cmd(settings: Settings) -> None:
 @click.pass_obj
 def remove_cmd(settings: Settings, url: str) -> None:
     """Stop following the feed at URL (the stories already taken stay indexed)."""
-    registry = FeedRegistry(settings.data_dir)
-    removed = registry.remove(url)
-    registry.close()
+    with closing(FeedRegistry(settings.data_dir)) as registry:
+        removed = registry.remove(url)
     if not removed:
         raise click.ClickException(f"not following {url} (see `newsbot feeds list`)")
     click.echo(f"no longer following {url}")
@@ -71,11 +68,8 @@ def remove_cmd(settings: Settings, url: str) -> None:
 @click.pass_obj
 def poll_cmd(settings: Settings, quiet: bool) -> None:
     """Poll every followed feed now and index what is new (exit 0 even when some fail)."""
-    registry = FeedRegistry(settings.data_dir)
-    try:
+    with closing(FeedRegistry(settings.data_dir)) as registry:
         results = poll_feeds(settings, registry, registry.feeds(), datetime.now(UTC))
-    finally:
-        registry.close()
     click.echo(summary_line(results))
     if any(r.new for r in results):
         click.echo(run_index(settings, (), rebuild=False, quiet=quiet).summary())
