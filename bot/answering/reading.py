@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from bot.language.en.extract import YEAR_RE
 from bot.language.en.questions import AnswerType, QuestionKind, Subtype
 from bot.reader.aggregate import Found, Window, aggregate, key, window
 from bot.reader.model import Reading
@@ -38,7 +39,6 @@ _NUMBER_WORD = re.compile(
     re.I,
 )
 _DIGIT = re.compile(r"\d")
-_YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
 _PERCENT = re.compile(r"%|\bper ?cent\b", re.I)
 
 
@@ -82,9 +82,9 @@ class Unread:
 def fits(text: str, kind: QuestionKind) -> bool:
     """Can `text` be an answer of the question's kind? Only the plain constraints: a date
     names a day, month or year; a number has digits or a number word; a year is a year; a
-    percentage says so; a place or a name has a capital."""
+    percentage says so."""
     if kind.subtype == Subtype.YEAR:
-        return bool(_YEAR.search(text))
+        return bool(YEAR_RE.search(text))
     if kind.subtype == Subtype.PERCENT:
         return bool(_PERCENT.search(text))
     if kind.answer_type == AnswerType.DATE:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from bot.answering.evidence import ABSTAIN_BELOW, TIMELY_PRIOR, Evidence
 from bot.language.en.apposition import described_as
 from bot.language.en.extract import (
+    YEAR_RE,
     Candidate,
     candidates,
     extend_with,
@@ -52,8 +53,6 @@ def _score(e: Evidence) -> float:
     return e.score
 
 
-_YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
-
 _PERCENT = re.compile(r"%|\bper ?cent\b")
 
 
@@ -72,7 +71,7 @@ def _typed_candidates(
     out = []
     for c in found:
         if subtype == Subtype.YEAR:
-            m = _YEAR.search(c.text)
+            m = YEAR_RE.search(c.text)
             name = m.group(0) if m else None
         else:
             name = place_in(c.text, subtype)

@@ -29,10 +29,7 @@ def training_articles(corpus: list[Path], shared: Path) -> list[Article]:
     dev = shared / "eval" / "rtqa2023" / "questions_dev.jsonl"
     rtqa = shared / "eval" / "rtqa2023" / "corpus.jsonl.gz"
     if dev.exists() and rtqa.exists():
-        with dev.open(encoding="utf-8") as fh:
-            retrieved = {
-                d for line in fh if line.strip() for d in json.loads(line)["retrieved_doc_ids"]
-            }
+        retrieved = {d for r in _records(dev) for d in r["retrieved_doc_ids"]}
         found += [a for a in load_paths([rtqa]) if isinstance(a, Article) and a.key in retrieved]
     return found
 

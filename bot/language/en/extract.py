@@ -21,6 +21,7 @@ DATE_RE = re.compile(
     rf"|{_MONTH}\s+\d{{4}}|(?:on\s+)?{_WEEKDAY}|(?:in\s+)?(?:19|20)\d{{2}}"
     r"|(?i:yesterday|last night))\b"
 )
+YEAR_RE = re.compile(r"\b(?:1[89]|20)\d{2}\b")  # a year, 1800-2099
 _DATE_WORD = re.compile(rf"{DATE_RE.pattern}|{_MONTH}")  # "February" names no one
 NUMBER_RE = re.compile(
     r"(?:\b(?:more than|less than|fewer than|over|under|about|nearly|almost|at least|some"
