@@ -1,11 +1,18 @@
-"""The indexing run: load -> diff against the live index -> dedupe -> chunk -> embed -> switch."""
+"""The indexing run: scan -> diff against the live index -> dedupe -> chunk -> embed -> write.
+
+A run that only adds articles appends them to the live generation in one SQLite transaction
+(WAL: readers see all of it or none), their vectors beside the FAISS file, so a feed's new
+story costs O(new). Any other change (an article edited or gone, a new model or chunk size,
+`--rebuild`, or appended chunks grown past APPEND_SHARE of the index) writes a new generation
+beside the live one, FAISS rebuilt from every vector, and switches to it with one rename.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,8 +21,19 @@ import sqlite_utils
 
 from index.config import IndexSettings
 from index.embedder import Embedder
-from index.ingest.articles import Article, Skipped, sha1_hex
-from index.ingest.loaders import load_paths
+from index.encode import Progress, ProgressFn, embed_chunks, encode_sentences, store_sentences
+from index.ingest.articles import Article, Skipped
+from index.prepare import new_rows
+from index.scan import (
+    FileRecord,
+    Scan,
+    Stored,
+    scan,
+    stored_articles,
+    stored_files,
+    under,
+    update_files,
+)
 from index.store.catalog import (
     DB_NAME,
     FAISS_NAME,
@@ -25,7 +43,6 @@ from index.store.catalog import (
     open_readonly,
     open_writable,
 )
-from index.store.errors import StoreError
 from index.store.generations import (
     current_generation,
     index_lock,
@@ -34,25 +51,16 @@ from index.store.generations import (
     switch_generation,
 )
 from index.store.schema import read_meta
-from index.store.vectors import SENTENCE_DTYPE, VectorCache, build_faiss, write_faiss
-from index.text.chunking import chunk_paragraphs, chunk_sentences, paragraphs_of
-from index.text.dedupe import NearDuplicateIndex, signature
+from index.store.vectors import VectorCache, build_faiss, write_faiss
 
 log = logging.getLogger(__name__)
 
-ENCODE_CALL = 2048  # texts per encode() call: large, so the model's length sorting pays off
+__all__ = ["BuildReport", "Progress", "ProgressFn", "build_index"]
 
-
-@dataclass(frozen=True)
-class Progress:
-    """Reported while a run works: `stage` is loading, embedding or saving."""
-
-    stage: str
-    done: int
-    total: int | None = None
-
-
-ProgressFn = Callable[[Progress], None]
+# Appended chunks live outside chunks.faiss, and every reader adds them to the FAISS index it
+# loads; past this share of the index (and APPEND_MIN chunks) a run writes a new generation.
+APPEND_SHARE = 0.25
+APPEND_MIN = 5000
 
 
 @dataclass
@@ -68,6 +76,7 @@ class BuildReport:
     chunks_total: int = 0
     seconds: float = 0.0
     generation: str | None = None
+    appended: bool = False  # added to the live generation, not written as a new one
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -76,99 +85,19 @@ class BuildReport:
 
     def summary(self) -> str:
         lines = list(self.notes)
+        how = ""
+        if self.changed:
+            how = " — appended to the live index" if self.appended else " — a new generation"
         lines.append(
             f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
             f"removed {self.removed}, skipped {len(self.skipped)} "
             f"({self.duplicates} duplicate stories linked; {self.chunks_embedded} chunks and the "
             f"sentences of {self.sentence_chunks} embedded, {self.chunks_total} chunks in the "
             f"index; {self.seconds:.1f} s)"
-            + ("" if self.changed else " — the index was already up to date")
+            + (how if self.changed else " — the index was already up to date")
         )
         lines.extend(f"  skipped {s.path}: {s.reason}" for s in self.skipped)
         return "\n".join(lines)
-
-
-def vector_key(model: str, text: str) -> str:
-    return sha1_hex(model + "\0" + text, 40)
-
-
-def encode_sentences(
-    chunks: Sequence[tuple[str, str, int]],
-    cache: VectorCache,
-    embedder: Embedder,
-    notify: ProgressFn,
-) -> int:
-    """Encode the sentences of the chunks (vector key, text, paragraph count) the cache lacks,
-    about ENCODE_CALL sentences per call, committed chunk group by group; returns how many
-    chunks were encoded."""
-    missing = set(cache.missing((key for key, _, _ in chunks), table="sentence_vectors"))
-    todo = {key: chunk_sentences(text, n) for key, text, n in chunks if key in missing}
-    notify(Progress("sentences", 0, len(todo)))
-    keys: list[str] = []
-    texts: list[str] = []
-    done = 0
-
-    def flush() -> None:
-        nonlocal keys, texts, done
-        vectors = embedder.encode(texts)
-        start = 0
-        matrices = []
-        for key in keys:
-            matrices.append(vectors[start : start + len(todo[key])])
-            start += len(todo[key])
-        cache.put_sentences(keys, matrices)
-        done += len(keys)
-        notify(Progress("sentences", done, len(todo)))
-        keys, texts = [], []
-
-    for key, sentences in todo.items():
-        keys.append(key)
-        texts += sentences
-        if len(texts) >= ENCODE_CALL:
-            flush()
-    if keys:
-        flush()
-    return len(todo)
-
-
-def _store_sentences(
-    db: sqlite_utils.Database, cache: VectorCache, dim: int, rows: Sequence[tuple[int, str]]
-) -> None:
-    """Copy the sentence vectors of these chunks (id, vector key) from the cache."""
-    width = dim * np.dtype(SENTENCE_DTYPE).itemsize
-    for start in range(0, len(rows), 1000):
-        part = rows[start : start + 1000]
-        blobs = cache.sentence_blobs([key for _, key in part])
-        for cid, key in part:
-            blob = blobs.get(key)
-            if blob is None or len(blob) % width:
-                raise StoreError(f"The sentence vectors of chunk {cid} are missing from the cache.")
-        with db.conn:
-            db.conn.executemany(
-                "insert into chunk_sentences (id, vectors) values (?, ?)",
-                [(cid, blobs[key]) for cid, key in part],
-            )
-
-
-def _under(path: str, roots: Sequence[Path]) -> bool:
-    p = Path(path)
-    return any(p == root or root in p.parents for root in roots)
-
-
-@dataclass(frozen=True)
-class _Stored:
-    article_id: str
-    content_hash: str
-    path: str
-
-
-def _stored_articles(db_path: Path) -> dict[str, _Stored]:
-    db = open_readonly(db_path)
-    try:
-        rows = db.execute("select key, article_id, content_hash, path from articles")
-        return {r[0]: _Stored(r[1], r[2], r[3]) for r in rows}
-    finally:
-        db.close()
 
 
 def _article_from_db(db: sqlite_utils.Database, article_id: str) -> Article:
@@ -190,17 +119,13 @@ def _article_from_db(db: sqlite_utils.Database, article_id: str) -> Article:
     )
 
 
-def _sentences_complete(db_path: Path) -> bool:
+def _sentences_complete(db: sqlite_utils.Database) -> bool:
     """Every chunk of this database has its sentence vectors (indexes built before they
     were stored have none)."""
-    db = open_readonly(db_path)
-    try:
-        if not db.table("chunk_sentences").exists():
-            return False
-        sql = "select exists(select 1 from chunks where id not in (select id from chunk_sentences))"
-        return not db.execute(sql).fetchone()[0]
-    finally:
-        db.close()
+    if not db.table("chunk_sentences").exists():
+        return False
+    sql = "select exists(select 1 from chunks where id not in (select id from chunk_sentences))"
+    return not db.execute(sql).fetchone()[0]
 
 
 def _delete_articles(db: sqlite_utils.Database, article_ids: Sequence[str]) -> None:
@@ -231,6 +156,36 @@ def _reasons_for_rebuild(meta: dict[str, str], settings: IndexSettings, model: s
     return reasons
 
 
+@dataclass
+class _Live:
+    """What the run needs to know of the live generation."""
+
+    path: Path
+    meta: dict[str, str]
+    chunks: int
+    appended: int  # chunks outside chunks.faiss
+    complete: bool  # every chunk has its sentence vectors
+
+    @property
+    def appendable(self) -> bool:
+        limit = max(APPEND_MIN, APPEND_SHARE * self.chunks)
+        return self.meta.get("appendable") == "1" and self.appended < limit
+
+
+def _read_live(data_dir: Path) -> tuple[_Live | None, sqlite_utils.Database | None]:
+    live = current_generation(data_dir)
+    if live is None or not (live / DB_NAME).exists():
+        return None, None
+    view = open_readonly(live / DB_NAME)
+    one = lambda sql: view.execute(sql).fetchone()[0]  # noqa: E731
+    meta = read_meta(view)
+    appendable = meta.get("appendable") == "1"
+    appended = one("select count(*) from chunk_vectors") if appendable else 0
+    # A generation that takes appends was built whole, and each append stores every vector.
+    complete = appendable or _sentences_complete(view)
+    return _Live(live, meta, one("select count(*) from chunks"), appended, complete), view
+
+
 def build_index(
     paths: Iterable[Path],
     settings: IndexSettings,
@@ -241,8 +196,9 @@ def build_index(
 ) -> BuildReport:
     """Bring the index of `paths` up to date, or build it anew with `rebuild`.
 
-    The new generation is prepared beside the live one and switched in only when complete,
-    so a crash at any point leaves the previous index as it was.
+    New articles alone are appended to the live generation in one transaction; anything else
+    prepares a new generation beside the live one, switched in only when complete. A crash at
+    any point leaves the index as it was before the run.
     """
     started = time.perf_counter()
     report = BuildReport()
@@ -252,227 +208,238 @@ def build_index(
     data_dir = settings.data_dir
     with index_lock(data_dir):
         remove_stale_generations(data_dir)  # a crashed run's half-written generation
-        live = current_generation(data_dir)
-        live_db = live / DB_NAME if live is not None and (live / DB_NAME).exists() else None
-        meta: dict[str, str] = {}
-        if live_db is not None:
-            live_view = open_readonly(live_db)
-            meta = read_meta(live_view)
-            live_view.close()
+        live, view = _read_live(data_dir)
+        known: dict[str, FileRecord] = {}
+        stored: dict[str, Stored] = {}
+        if live is not None and view is not None:
             if not rebuild:
-                report.notes = _reasons_for_rebuild(meta, settings, embedder.name)
+                report.notes = _reasons_for_rebuild(live.meta, settings, embedder.name)
                 rebuild = bool(report.notes)
-        stored = {} if rebuild or live_db is None else _stored_articles(live_db)
+            if not rebuild:
+                stored, known = stored_articles(view), stored_files(view)
+            view.close()
 
-        # 1. Load and compare with what is stored.
-        seen: set[str] = set()
-        fresh: list[Article] = []
-        bad_files: set[str] = set()
-        for item in load_paths(paths):
-            if isinstance(item, Skipped):
-                report.skipped.append(item)
-                bad_files.add(item.path)
-                continue
-            if item.key in seen:
-                report.skipped.append(Skipped(item.path, f"repeats the article id {item.key!r}"))
-                continue
-            seen.add(item.key)
-            old = stored.get(item.key)
-            if old is not None and old.content_hash == item.content_hash:
-                report.unchanged += 1
-            else:
-                fresh.append(item)
-                if old is None:
-                    report.added += 1
-                else:
-                    report.updated += 1
-            notify(Progress("loading", len(seen)))
+        # 1. Load what changed and compare with what is stored.
+        found = scan(paths, stored, known, lambda n: notify(Progress("loading", n)))
+        report.added, report.updated, report.unchanged = found.added, found.updated, found.unchanged
+        report.skipped = found.skipped
         # An article leaves the index when its file left an indexed folder; a file that
         # failed to load this time keeps what it had.
         removed = [
             key
             for key, old in stored.items()
-            if key not in seen and _under(old.path, roots) and old.path not in bad_files
+            if key not in found.seen and under(old.path, roots) and old.path not in found.bad_files
         ]
         report.removed = len(removed)
-        same_faiss = meta.get("faiss_index") == settings.faiss_index
-        complete = live_db is not None and _sentences_complete(live_db)
-        if live_db is not None and not complete and not rebuild:
+        if live is not None and not live.complete and not rebuild:
             report.notes.append("Encoding the sentences of the stored chunks (once).")
-        if (
-            live_db is not None
+        same = (
+            live is not None
             and not rebuild
-            and not fresh
-            and not removed
-            and same_faiss
-            and complete
-        ):
-            view = open_readonly(live_db)
-            report.chunks_total = view.execute("select count(*) from chunks").fetchone()[0]
-            view.close()
+            and live.complete
+            and live.meta.get("faiss_index") == settings.faiss_index
+        )
+        if live is not None and same and not found.fresh and not removed:
+            if live.appendable:
+                _record_files(live.path, known, found, roots)
+            report.chunks_total = live.chunks
             report.seconds = time.perf_counter() - started
             return report
 
-        # 2. Prepare the new generation beside the live one.
-        generation = new_generation_dir(data_dir)
-        if live_db is not None and not rebuild:
-            copy_database(live_db, generation / DB_NAME)
-        db = open_writable(generation / DB_NAME)
-        doomed = [stored[k].article_id for k in removed]
-        doomed += [stored[a.key].article_id for a in fresh if a.key in stored]
-        # Copies of a story whose first copy goes become stories of their own again.
-        orphans = []
-        for start in range(0, len(doomed), 500):
-            part = doomed[start : start + 500]
-            marks = ",".join("?" * len(part))
-            orphans += [
-                r[0]
-                for r in db.execute(
-                    f"select article_id from articles where duplicate_of in ({marks})", part
-                )
-            ]
-        doomed_set = set(doomed)
-        orphan_articles = [_article_from_db(db, a) for a in orphans if a not in doomed_set]
-        with db.conn:
-            _delete_articles(db, sorted(doomed_set | set(orphans)))
-        fresh_keys = {a.key for a in fresh}
-        fresh += [a for a in orphan_articles if a.key not in fresh_keys]
-
-        # 3. Dedupe, split and chunk the new articles.
-        near = NearDuplicateIndex(settings.near_duplicate_threshold)
-        by_body: dict[str, str] = {}
-        for aid, body_hash, blob in db.execute(
-            "select article_id, body_hash, minhash from articles where duplicate_of is null"
-        ):
-            by_body[body_hash] = aid
-            if blob:
-                near.add(aid, np.frombuffer(blob, dtype=np.uint64))
-        next_id = (db.execute("select coalesce(max(id), 0) from chunks").fetchone()[0]) + 1
-        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        article_rows, paragraph_rows, chunk_rows = [], [], []
-        for article in fresh:
-            aid = article.article_id
-            body_hash = sha1_hex(article.body, 40)
-            sig = signature(article.body)
-            duplicate_of = by_body.get(body_hash)
-            if duplicate_of is None and sig is not None:
-                duplicate_of = near.find(sig)
-            if duplicate_of is not None:
-                report.duplicates += 1
-            paragraphs = paragraphs_of(article)
-            article_rows.append(
-                {
-                    "article_id": aid,
-                    "key": article.key,
-                    "title": article.title,
-                    "source": article.source,
-                    "published": article.published,
-                    "url": article.url,
-                    "path": article.path,
-                    "content_hash": article.content_hash,
-                    "body_hash": body_hash,
-                    "duplicate_of": duplicate_of,
-                    "minhash": sig.tobytes() if sig is not None else None,
-                    "n_paragraphs": len(paragraphs),
-                    "added_at": now,
-                }
-            )
-            paragraph_rows += [
-                {
-                    "paragraph_id": p.paragraph_id,
-                    "article_id": aid,
-                    "ordinal": p.ordinal,
-                    "text": p.text,
-                    "start": p.start,
-                    "end": p.end,
-                }
-                for p in paragraphs
-            ]
-            if duplicate_of is not None:
-                continue  # one story is embedded once; its copies stay citable through it
-            by_body[body_hash] = aid
-            if sig is not None:
-                near.add(aid, sig)
-            for chunk in chunk_paragraphs(aid, article.title, paragraphs, settings.chunk_words):
-                chunk_rows.append(
-                    {
-                        "id": next_id,
-                        "chunk_id": chunk.chunk_id,
-                        "article_id": aid,
-                        "ordinal": chunk.ordinal,
-                        "title": chunk.title,
-                        "text": chunk.text,
-                        "paragraph_ids": json.dumps(list(chunk.paragraph_ids)),
-                        "first_paragraph": chunk.first_paragraph,
-                        "last_paragraph": chunk.last_paragraph,
-                        "vector_key": vector_key(embedder.name, chunk.embed_text),
-                    }
-                )
-                next_id += 1
-        with db.conn:
-            db.table("articles").insert_all(article_rows, batch_size=500)
-            db.table("paragraphs").insert_all(paragraph_rows, batch_size=1000)
-            db.table("chunks").insert_all(chunk_rows, batch_size=1000)
-
-        # 4. Embed what the cache does not hold, batch by batch (a crash keeps what was done).
         cache = VectorCache(data_dir / VECTORS_DB)
         try:
-            keys_by_id = list(
-                db.execute("select id, vector_key, title, text from chunks order by id")
-            )
-            missing = set(cache.missing(r[1] for r in keys_by_id))
-            todo: dict[str, str] = {}
-            for _, key, title, text in keys_by_id:
-                if key in missing and key not in todo:
-                    todo[key] = f"{title}\n{text}" if title else text
-            report.chunks_embedded = len(todo)
-            items = sorted(todo.items(), key=lambda kv: len(kv[1]), reverse=True)
-            notify(Progress("embedding", 0, len(items)))
-            for start in range(0, len(items), ENCODE_CALL):
-                batch = items[start : start + ENCODE_CALL]
-                vectors = embedder.encode([text for _, text in batch])
-                cache.put([key for key, _ in batch], vectors)
-                notify(Progress("embedding", start + len(batch), len(items)))
-            lacking = list(
-                db.execute(
-                    "select id, vector_key, text, paragraph_ids from chunks "
-                    "where id not in (select id from chunk_sentences) order by id"
+            if live is not None and same and live.appendable and not removed and not report.updated:
+                _append(live.path, found, known, roots, settings, embedder, cache, report, notify)
+            else:
+                doomed = [stored[k].article_id for k in removed]
+                doomed += [stored[a.key].article_id for a in found.fresh if a.key in stored]
+                live_db = live.path / DB_NAME if live is not None and not rebuild else None
+                _new_generation(
+                    live_db, doomed, found, known, roots, settings, embedder, cache, report, notify
                 )
-            )
-            report.sentence_chunks = encode_sentences(
-                [(key, text, len(json.loads(ids))) for _, key, text, ids in lacking],
-                cache,
-                embedder,
-                notify,
-            )
-            _store_sentences(db, cache, embedder.dim, [(cid, key) for cid, key, _, _ in lacking])
-
-            # 5. FAISS over every chunk of the generation, then metadata, then the switch.
-            notify(Progress("saving", 0, None))
-            ids = np.array([r[0] for r in keys_by_id], dtype=np.int64)
-            vectors = cache.get([r[1] for r in keys_by_id], embedder.dim)
-            write_faiss(build_faiss(vectors, ids, settings.faiss_index), generation / FAISS_NAME)
-            report.chunks_total = len(ids)
-            with db.conn:
-                db.table("meta").upsert_all(
-                    [
-                        {"key": "model", "value": embedder.name},
-                        {"key": "dim", "value": str(embedder.dim)},
-                        {"key": "faiss_index", "value": settings.faiss_index},
-                        {"key": "chunk_words", "value": str(settings.chunk_words)},
-                        {"key": "built_at", "value": now},
-                        {"key": "common_terms", "value": " ".join(common_terms(db))},
-                    ],
-                    pk="key",
-                )
-            db.close()
-            (generation / "COMPLETE").touch()
-            switch_generation(data_dir, generation)
-            report.generation = generation.name
-            remove_stale_generations(data_dir)
-            cache.prune(generation / DB_NAME)
         finally:
             cache.close()
         report.seconds = time.perf_counter() - started
         log.info("index run done: %s", report.summary().splitlines()[-1])
         return report
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def _record_files(
+    generation: Path, known: dict[str, FileRecord], found: Scan, roots: Sequence[Path]
+) -> None:
+    """Nothing to index, but files were read (touched, or never recorded): record them, so
+    the next run passes them over."""
+    gone = any(under(p, roots) and p not in found.passed for p in known)
+    if not found.read and not gone:
+        return
+    db = open_writable(generation / DB_NAME, wal=True)
+    try:
+        with db.atomic():
+            update_files(db, known, found, roots)
+    finally:
+        db.close()
+
+
+def _append(
+    generation: Path,
+    found: Scan,
+    known: dict[str, FileRecord],
+    roots: Sequence[Path],
+    settings: IndexSettings,
+    embedder: Embedder,
+    cache: VectorCache,
+    report: BuildReport,
+    notify: ProgressFn,
+) -> None:
+    """Add the new articles to the live generation: encode first (the cache keeps a killed
+    run's work), then every row and vector in one transaction."""
+    db = open_writable(generation / DB_NAME, wal=True)
+    try:
+        now = _now()
+        rows = new_rows(
+            db,
+            found.fresh,
+            model=embedder.name,
+            chunk_words=settings.chunk_words,
+            threshold=settings.near_duplicate_threshold,
+            now=now,
+        )
+        report.duplicates = rows.duplicates
+        chunks = rows.chunks
+        report.chunks_embedded = embed_chunks(
+            [(c["vector_key"], c["title"], c["text"]) for c in chunks], cache, embedder, notify
+        )
+        report.sentence_chunks = encode_sentences(
+            [(c["vector_key"], c["text"], len(json.loads(c["paragraph_ids"]))) for c in chunks],
+            cache,
+            embedder,
+            notify,
+        )
+        notify(Progress("saving", 0, None))
+        vectors = cache.get([c["vector_key"] for c in chunks], embedder.dim)
+        with db.atomic():
+            rows.insert(db)
+            store_sentences(db, cache, embedder.dim, [(c["id"], c["vector_key"]) for c in chunks])
+            db.conn.executemany(
+                "insert into chunk_vectors (id, vector) values (?, ?)",
+                [
+                    (c["id"], v.astype(np.float32).tobytes())
+                    for c, v in zip(chunks, vectors, strict=True)
+                ],
+            )
+            update_files(db, known, found, roots)
+            db.table("meta").upsert({"key": "updated_at", "value": now}, pk="key")
+        report.chunks_total = db.execute("select count(*) from chunks").fetchone()[0]
+    finally:
+        db.close()
+    report.generation = generation.name
+    report.appended = True
+
+
+def _new_generation(
+    live_db: Path | None,
+    doomed: list[str],
+    found: Scan,
+    known: dict[str, FileRecord],
+    roots: Sequence[Path],
+    settings: IndexSettings,
+    embedder: Embedder,
+    cache: VectorCache,
+    report: BuildReport,
+    notify: ProgressFn,
+) -> None:
+    """Prepare a whole generation beside the live one (a copy of it, changed), then switch."""
+    data_dir = settings.data_dir
+    generation = new_generation_dir(data_dir)
+    if live_db is not None:
+        copy_database(live_db, generation / DB_NAME)
+    db = open_writable(generation / DB_NAME)
+    # Copies of a story whose first copy goes become stories of their own again.
+    orphans = []
+    for start in range(0, len(doomed), 500):
+        part = doomed[start : start + 500]
+        marks = ",".join("?" * len(part))
+        orphans += [
+            r[0]
+            for r in db.execute(
+                f"select article_id from articles where duplicate_of in ({marks})", part
+            )
+        ]
+    doomed_set = set(doomed)
+    fresh = list(found.fresh)
+    orphan_articles = [_article_from_db(db, a) for a in orphans if a not in doomed_set]
+    with db.atomic():
+        _delete_articles(db, sorted(doomed_set | set(orphans)))
+        # The new FAISS file holds every chunk: none stays appended.
+        db.execute("delete from chunk_vectors")
+    fresh_keys = {a.key for a in fresh}
+    fresh += [a for a in orphan_articles if a.key not in fresh_keys]
+
+    # Dedupe, split and chunk the new articles.
+    now = _now()
+    rows = new_rows(
+        db,
+        fresh,
+        model=embedder.name,
+        chunk_words=settings.chunk_words,
+        threshold=settings.near_duplicate_threshold,
+        now=now,
+    )
+    report.duplicates = rows.duplicates
+    with db.atomic():
+        rows.insert(db)
+        update_files(db, known, found, roots)
+
+    # Embed what the cache does not hold, batch by batch (a crash keeps what was done).
+    every = list(db.execute("select id, vector_key, title, text from chunks order by id"))
+    report.chunks_embedded = embed_chunks([r[1:] for r in every], cache, embedder, notify)
+    lacking = list(
+        db.execute(
+            "select id, vector_key, text, paragraph_ids from chunks "
+            "where id not in (select id from chunk_sentences) order by id"
+        )
+    )
+    report.sentence_chunks = encode_sentences(
+        [(key, text, len(json.loads(ids))) for _, key, text, ids in lacking],
+        cache,
+        embedder,
+        notify,
+    )
+    with db.atomic():
+        store_sentences(db, cache, embedder.dim, [(cid, key) for cid, key, _, _ in lacking])
+
+    # FAISS over every chunk of the generation, then metadata, then the switch.
+    notify(Progress("saving", 0, None))
+    ids = np.array([r[0] for r in every], dtype=np.int64)
+    vectors = cache.get([r[1] for r in every], embedder.dim)
+    write_faiss(build_faiss(vectors, ids, settings.faiss_index), generation / FAISS_NAME)
+    report.chunks_total = len(ids)
+    with db.atomic():
+        # FTS5 in one segment: later appends add small segments that merge among themselves,
+        # not with pieces of this one (and a query reads one segment, not dozens).
+        db.execute("insert into chunks_fts (chunks_fts) values ('optimize')")
+        db.table("meta").upsert_all(
+            [
+                {"key": "model", "value": embedder.name},
+                {"key": "dim", "value": str(embedder.dim)},
+                {"key": "faiss_index", "value": settings.faiss_index},
+                {"key": "chunk_words", "value": str(settings.chunk_words)},
+                {"key": "built_at", "value": now},
+                {"key": "updated_at", "value": now},
+                {"key": "common_terms", "value": " ".join(common_terms(db))},
+                {"key": "appendable", "value": "1"},
+            ],
+            pk="key",
+        )
+    # WAL from now on: readers read while a later run appends.
+    db.execute("pragma journal_mode = wal")
+    db.close()
+    (generation / "COMPLETE").touch()
+    switch_generation(data_dir, generation)
+    report.generation = generation.name
+    remove_stale_generations(data_dir)
+    cache.prune(generation / DB_NAME)

@@ -173,10 +173,26 @@ def test_a_reader_keeps_its_generation_while_the_index_changes(
     reader = open_index(settings.data_dir)
     before = reader.info().articles
     write_article(news, "new.txt", "Floods in the north", "Rivers burst their banks.")
-    build_index([news], settings, embedder)
-    # The old reader still answers from its own generation; a new one sees the new index.
-    assert reader.info().articles == before == 2
+    report = build_index([news], settings, embedder)
+    assert report.appended and report.generation == reader.generation
+    # The open view answers from what it opened with, FAISS and SQLite alike ...
+    floods = embedder.encode(["Floods in the north"])[0]
+    assert reader.info().articles == before == 2 and reader.info().chunks == 2
+    assert len(reader.dense(floods, 5)) == 2 and not reader.keyword("floods", 5)
     assert reader.dense(embedder.encode(["troops"])[0], 3)
+    # ... until it takes a refreshed view, which holds the appended story in both.
+    assert reader.appended_since()
+    fresh = reader.refreshed()
+    assert not fresh.appended_since() and fresh.info().articles == 3
+    (hit,) = fresh.keyword("floods", 5)
+    assert fresh.dense(floods, 1)[0][0] == hit[0]
+    assert "Floods" in fresh.chunks([hit[0]])[hit[0]]["title"]
+    assert open_index(settings.data_dir).info().articles == 3
+    # An edit writes a new generation; the open view still answers from its own.
+    write_article(news, "new.txt", "Floods in the south", "Rivers burst their banks again.")
+    edit = build_index([news], settings, embedder)
+    assert not edit.appended and edit.generation != reader.generation
+    assert fresh.keyword("floods", 5) == [hit]
     assert open_index(settings.data_dir).info().articles == 3
 
 

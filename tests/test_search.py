@@ -173,7 +173,7 @@ def test_words_in_most_chunks_are_left_out_of_the_keyword_search(
     # The build stores them; a generation built before it did has them counted on opening.
     stored = index.meta["common_terms"].split()
     assert stored == common_terms(index.db)
-    db = open_writable(index.path / "news.db")
+    db = open_writable(index.path / "news.db", wal=True)
     db.execute("delete from meta where key = 'common_terms'")
     db.conn.commit()
     db.close()

@@ -65,6 +65,9 @@ def _old_index(settings: Settings) -> None:
     _write(
         _live_db(settings),
         "drop table chunk_sentences",
+        "drop table files",
+        "drop table chunk_vectors",
+        "delete from meta where key = 'appendable'",
         "update meta set value = '1' where key = 'schema_version'",
     )
 

@@ -18,7 +18,8 @@ CONVERSATIONS_DB = "conversations.db"
 
 
 class NewsService:
-    """Re-opens the index when a run switched generations, so a rebuild shows without a restart."""
+    """Re-opens the index when a run switched generations or appended to the live one, so new
+    stories show without a restart."""
 
     def __init__(
         self, settings: Settings, embedder: Embedder, reader: SpanReader | None = None
@@ -38,6 +39,10 @@ class NewsService:
             if self._context is None or live is None or self._context.index.path != live:
                 self._context = AnswerContext(
                     open_index(self.settings.data_dir), self.embedder, self.settings, self.reader
+                )
+            elif self._context.index.appended_since():
+                self._context = AnswerContext(
+                    self._context.index.refreshed(), self.embedder, self.settings, self.reader
                 )
             return self._context
 

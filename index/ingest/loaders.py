@@ -151,13 +151,18 @@ def load_paths(paths: Iterable[Path | str]) -> Iterator[Article | Skipped]:
     for item in iter_files(paths):
         if isinstance(item, Skipped):
             yield item
-            continue
-        try:
-            yield from load_file(item)
-        except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
-            yield Skipped(str(item), f"broken gzip file ({exc})")
-        except OSError as exc:
-            yield Skipped(str(item), f"cannot read ({exc.strerror or exc})")
+        else:
+            yield from read_file(item)
+
+
+def read_file(path: Path) -> Iterator[Article | Skipped]:
+    """`load_file`, with a broken or unreadable file as a `Skipped`."""
+    try:
+        yield from load_file(path)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        yield Skipped(str(path), f"broken gzip file ({exc})")
+    except OSError as exc:
+        yield Skipped(str(path), f"cannot read ({exc.strerror or exc})")
 
 
 def load_file(path: Path) -> Iterator[Article | Skipped]:

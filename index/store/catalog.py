@@ -7,11 +7,13 @@ Layout of the data folder:
     vectors.db       embedding cache keyed by model + chunk text (chunk vectors, and the
                      vectors of each chunk's sentences); survives crashes, so a killed run's
                      encoding work is reused by the next run
-    gen-*/news.db    articles, paragraphs, chunks, FTS5, sentence vectors, metadata
+    gen-*/news.db    articles, paragraphs, chunks, FTS5, sentence vectors, the files read,
+                     the vectors of chunks appended since chunks.faiss was written, metadata
     gen-*/chunks.faiss  normalised chunk vectors, ids = chunks.id
 
-A generation is written beside the live one and never changed once CURRENT names it, so a
-reader keeps answering from its generation while a run prepares the next.
+A generation is written beside the live one and switched in whole. Once live, it changes only
+by appends: new articles in one WAL transaction, which a reader sees whole or not at all (its
+view answers from the chunks up to `max_id` until it takes a `refreshed()` one).
 """
 
 from __future__ import annotations
@@ -51,9 +53,14 @@ def open_readonly(path: Path) -> sqlite_utils.Database:
     return sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
 
 
-def open_writable(path: Path) -> sqlite_utils.Database:
+def open_writable(path: Path, *, wal: bool = False) -> sqlite_utils.Database:
+    """A new generation is written with a rollback journal (no reader sees it yet); the live
+    one, which readers hold open, only in WAL mode."""
     db = sqlite_utils.Database(path)
-    db.execute("pragma journal_mode = delete")
+    db.execute(f"pragma journal_mode = {'wal' if wal else 'delete'}")
+    if wal:
+        # An append's savepoints journal in memory: a temp file would double its writes.
+        db.execute("pragma temp_store = memory")
     db.execute("pragma synchronous = full")
     migrate(db)
     return db
@@ -102,7 +109,7 @@ def common_terms(db: sqlite_utils.Database, share: float = COMMON_SHARE) -> list
 class NewsIndex:
     """A read-only view of one generation: per-thread SQLite connections plus the FAISS index."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, previous: NewsIndex | None = None) -> None:
         self.path = path
         self.generation = path.name
         self._local = threading.local()
@@ -112,6 +119,8 @@ class NewsIndex:
             raise IndexInconsistent(
                 f"Index generation {path} is incomplete; run `newsbot index --rebuild`."
             )
+        # A generation in WAL mode takes appends while it is live; any other never changes.
+        self.appendable = _wal_mode(db_path)
         self.meta = read_meta(self.db)
         if not self.meta.get("model"):
             raise IndexInconsistent(
@@ -122,26 +131,63 @@ class NewsIndex:
         self.common_terms = frozenset(
             stored.split() if stored is not None else common_terms(self.db)
         )
-        self.vector_index: VectorIndex = FaissIndex.read(faiss_path)
+        # Chunks up to this id are what this view answers from: an append committed later
+        # shows in the view `refreshed()` returns, FAISS and SQLite together.
+        self.max_id = self._newest_chunk()
+        # Rowids grow with each append (a live generation never deletes): the view's articles.
+        self.max_article = int(
+            self.db.execute("select coalesce(max(rowid), 0) from articles").fetchone()[0]
+        )
+        since = previous.max_id if previous is not None else 0
+        vectors = previous.vector_index if previous is not None else FaissIndex.read(faiss_path)
+        self.vector_index: VectorIndex = vectors.with_added(*self._appended(since, self.max_id))
         # Indexes built before sentence vectors were stored have none: answering encodes then.
         self.has_sentence_vectors = self.db.table("chunk_sentences").exists()
-        self._check()
+        if previous is None:
+            self._check()
 
     @property
     def db(self) -> sqlite_utils.Database:
         db = getattr(self._local, "db", None)
         if db is None:
-            # A live generation never changes: immutable=1 skips SQLite's locking entirely.
+            # A generation that never changes: immutable=1 skips SQLite's locking entirely.
+            flags = "mode=ro" if self.appendable else "mode=ro&immutable=1"
             conn = sqlite3.connect(
-                f"file:{self.path / DB_NAME}?mode=ro&immutable=1", uri=True, check_same_thread=False
+                f"file:{self.path / DB_NAME}?{flags}", uri=True, check_same_thread=False
             )
             db = sqlite_utils.Database(conn)
             self._local.db = db
         return db
 
+    def _newest_chunk(self) -> int:
+        return int(self.db.execute("select coalesce(max(id), 0) from chunks").fetchone()[0])
+
+    def _appended(self, after: int, upto: int) -> tuple[np.ndarray, np.ndarray]:
+        """The ids and vectors of chunks appended outside chunks.faiss, in (after, upto]."""
+        dim = int(self.meta.get("dim", "0"))
+        if not self.db.table("chunk_vectors").exists():
+            return np.zeros(0, dtype=np.int64), np.zeros((0, dim), dtype=np.float32)
+        rows = self.db.execute(
+            "select id, vector from chunk_vectors where id > ? and id <= ? order by id",
+            [after, upto],
+        ).fetchall()
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        vectors = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
+        return ids, vectors.reshape(len(rows), dim)
+
+    def appended_since(self) -> bool:
+        """Whether chunks were appended after this view was opened."""
+        return self.appendable and self._newest_chunk() > self.max_id
+
+    def refreshed(self) -> NewsIndex:
+        """A view of this generation that includes what was appended since this one opened."""
+        return NewsIndex(self.path, previous=self)
+
     def _check(self) -> None:
         dim = int(self.meta.get("dim", "0"))
-        n_chunks = self.db.execute("select count(*) from chunks").fetchone()[0]
+        n_chunks = self.db.execute(
+            "select count(*) from chunks where id <= ?", [self.max_id]
+        ).fetchone()[0]
         problems = []
         if self.vector_index.dim != dim:
             problems.append(f"FAISS dimension {self.vector_index.dim} but the model's is {dim}")
@@ -151,11 +197,20 @@ class NewsIndex:
             )
         else:
             stored = np.sort(self.vector_index.ids())
-            ids = np.array([r[0] for r in self.db.execute("select id from chunks order by id")])
+            ids = np.array(
+                [
+                    r[0]
+                    for r in self.db.execute(
+                        "select id from chunks where id <= ? order by id", [self.max_id]
+                    )
+                ]
+            )
             if not np.array_equal(stored, ids.astype(stored.dtype)):
                 problems.append("FAISS ids and SQLite chunk ids differ")
         if self.has_sentence_vectors:
-            n = self.db.execute("select count(*) from chunk_sentences").fetchone()[0]
+            n = self.db.execute(
+                "select count(*) from chunk_sentences where id <= ?", [self.max_id]
+            ).fetchone()[0]
             if n != n_chunks:
                 problems.append(f"sentence vectors for {n} of {n_chunks} chunks")
         if problems:
@@ -165,15 +220,21 @@ class NewsIndex:
             )
 
     def info(self) -> IndexInfo:
-        one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
+        """The figures of this view: what was appended after it opened is not counted."""
+        one = lambda sql: self.db.execute(sql, [self.max_article]).fetchone()[0]  # noqa: E731
         size = sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
         return IndexInfo(
             generation=self.generation,
-            articles=one("select count(*) from articles"),
-            stories=one("select count(*) from articles where duplicate_of is null"),
-            paragraphs=one("select count(*) from paragraphs"),
-            chunks=one("select count(*) from chunks"),
-            newest=one("select coalesce(max(published), '') from articles"),
+            articles=one("select count(*) from articles where rowid <= ?"),
+            stories=one("select count(*) from articles where duplicate_of is null and rowid <= ?"),
+            paragraphs=one(
+                "select count(*) from paragraphs join articles a using (article_id) "
+                "where a.rowid <= ?"
+            ),
+            chunks=self.db.execute(
+                "select count(*) from chunks where id <= ?", [self.max_id]
+            ).fetchone()[0],
+            newest=one("select coalesce(max(published), '') from articles where rowid <= ?"),
             model=self.meta.get("model", ""),
             dim=int(self.meta.get("dim", "0")),
             faiss_index=self.meta.get("faiss_index", ""),
@@ -190,8 +251,8 @@ class NewsIndex:
             return []
         rows = self.db.execute(
             "select rowid, -bm25(chunks_fts, 2.0, 1.0) from chunks_fts where chunks_fts match ? "
-            "order by bm25(chunks_fts, 2.0, 1.0) limit ?",
-            [match, k],
+            "and rowid <= ? order by bm25(chunks_fts, 2.0, 1.0) limit ?",
+            [match, self.max_id, k],
         ).fetchall()
         return [(int(r[0]), float(r[1])) for r in rows]
 
@@ -301,6 +362,13 @@ class NewsIndex:
     def vectors(self, ids: Sequence[int]) -> np.ndarray:
         """Stored chunk vectors (for re-scoring without encoding them again)."""
         return np.vstack([self.vector_index.vector(i) for i in ids]) if ids else np.zeros((0, 0))
+
+
+def _wal_mode(db_path: Path) -> bool:
+    # The database header's read and write versions (bytes 18 and 19) are 2 in WAL mode.
+    with open(db_path, "rb") as fh:
+        header = fh.read(20)
+    return header[18:20] == b"\x02\x02"
 
 
 def open_index(data_dir: Path) -> NewsIndex:

@@ -73,10 +73,20 @@ def _m002_sentence_vectors(db: sqlite_utils.Database) -> None:
     db.table("chunk_sentences").create_index(["id"])
 
 
+def _m003_appends(db: sqlite_utils.Database) -> None:
+    # What each indexed file held when it was read (size, mtime, article keys): an update passes
+    # over a file that has not changed instead of parsing it again.
+    db.table("files").create({"path": str, "size": int, "mtime_ns": int, "keys": str}, pk="path")
+    # The vectors of chunks appended after chunks.faiss was written; readers add them to the
+    # FAISS index they load, and the next full generation folds them into the file.
+    db.table("chunk_vectors").create({"id": int, "vector": bytes}, pk="id")
+
+
 # Numbered schema migrations: the index of a function is the version it produces, minus one.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _m001_initial,
     _m002_sentence_vectors,
+    _m003_appends,
 ]
 
 

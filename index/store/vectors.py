@@ -120,6 +120,10 @@ class VectorIndex(Protocol):
         """Every chunk id it holds (for the consistency check on open)."""
         ...
 
+    def with_added(self, ids: np.ndarray, vectors: np.ndarray) -> VectorIndex:
+        """An index that also holds these vectors; this one stays as it is for its readers."""
+        ...
+
 
 class FaissIndex:
     """The FAISS backend: an IndexIDMap2 over any index_factory type, read from its file."""
@@ -153,6 +157,14 @@ class FaissIndex:
 
     def ids(self) -> np.ndarray:
         return np.asarray(faiss.vector_to_array(self.index.id_map))  # type: ignore[attr-defined]
+
+    def with_added(self, ids: np.ndarray, vectors: np.ndarray) -> FaissIndex:
+        if not len(ids):
+            return self
+        # A copy: FAISS may move its arrays while adding, under a search in another thread.
+        index = faiss.clone_index(self.index)
+        index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids)
+        return FaissIndex(index)
 
 
 def build_faiss(vectors: np.ndarray, ids: np.ndarray, spec: str) -> faiss.Index:
