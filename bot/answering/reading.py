@@ -39,6 +39,9 @@ _NUMBER_WORD = re.compile(
     re.I,
 )
 _DIGIT = re.compile(r"\d")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.I)
+# A bare ordinal can be a day ("the 22nd") or a name's kind ("which floor": "33rd"), not these.
+_NOT_ORDINAL = frozenset({AnswerType.NUMBER, AnswerType.PERSON_OR_GROUP, AnswerType.PLACE})
 _PERCENT = re.compile(r"%|\bper ?cent\b", re.I)
 
 
@@ -89,6 +92,8 @@ def fits(text: str, kind: QuestionKind) -> bool:
         return bool(_PERCENT.search(text))
     if kind.answer_type == AnswerType.DATE:
         return bool(_DIGIT.search(text) or _MONTH_OR_DAY.search(text))
+    if kind.answer_type in _NOT_ORDINAL and _ORDINAL.fullmatch(text.strip()):
+        return False  # "22nd" is neither how many, nor who, nor where
     if kind.answer_type == AnswerType.NUMBER:
         return bool(_DIGIT.search(text) or _NUMBER_WORD.search(text))
     return True

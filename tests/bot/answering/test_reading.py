@@ -61,6 +61,12 @@ def test_fits_keeps_the_kind_asked_for() -> None:
     assert fits("12 per cent", kind(AnswerType.NUMBER, Subtype.PERCENT))
     assert not fits("12", kind(AnswerType.NUMBER, Subtype.PERCENT))
     assert fits("chlorine", kind(AnswerType.NAME))  # "what type of sanitiser": no capital
+    # A bare ordinal answers no "how many", "who" or "where"; it may be a day or a floor.
+    assert not fits("22nd", kind(AnswerType.NUMBER)) and fits("22 teams", kind(AnswerType.NUMBER))
+    assert not fits("5th", kind(AnswerType.PLACE)) and not fits(
+        "3rd", kind(AnswerType.PERSON_OR_GROUP)
+    )
+    assert fits("the 22nd", kind(AnswerType.DATE)) and fits("33rd", kind(AnswerType.NAME))
 
 
 def test_a_span_of_the_question_s_own_words_is_no_answer() -> None:
