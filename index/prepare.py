@@ -12,7 +12,7 @@ import sqlite_utils
 
 from index.ingest.articles import Article, sha1_hex
 from index.text.chunking import chunk_paragraphs, paragraphs_of
-from index.text.dedupe import NearDuplicateIndex, signature
+from index.text.dedupe import NUM_HASHES, NearDuplicateIndex, sharing_a_band, signature
 
 
 def vector_key(model: str, text: str) -> str:
@@ -43,14 +43,29 @@ def new_rows(
     now: str,
 ) -> Rows:
     """The rows of `fresh`, deduplicated against the stories `db` holds and each other."""
-    near = NearDuplicateIndex(threshold)
     by_body: dict[str, str] = {}
+    signed: list[str] = []
+    blobs: list[bytes] = []
     for aid, body_hash, blob in db.execute(
         "select article_id, body_hash, minhash from articles where duplicate_of is null"
     ):
         by_body[body_hash] = aid
         if blob:
-            near.add(aid, np.frombuffer(blob, dtype=np.uint64))
+            signed.append(aid)
+            blobs.append(blob)
+    # The stored stories' signatures as one matrix: each new article is compared with those
+    # sharing a band (numpy over every row), so only they enter the LSH index.
+    stored = np.frombuffer(b"".join(blobs), dtype=np.uint64).reshape(len(blobs), NUM_HASHES)
+    near = NearDuplicateIndex(threshold)
+    entered: set[int] = set()
+
+    def copy_of(sig: np.ndarray) -> str | None:
+        for row in sharing_a_band(stored, sig):
+            if row not in entered:
+                entered.add(int(row))
+                near.add(signed[row], stored[row])
+        return near.find(sig)
+
     next_id = db.execute("select coalesce(max(id), 0) from chunks").fetchone()[0] + 1
     rows = Rows()
     for article in fresh:
@@ -59,7 +74,7 @@ def new_rows(
         sig = signature(article.body)
         duplicate_of = by_body.get(body_hash)
         if duplicate_of is None and sig is not None:
-            duplicate_of = near.find(sig)
+            duplicate_of = copy_of(sig)
         if duplicate_of is not None:
             rows.duplicates += 1
         paragraphs = paragraphs_of(article)

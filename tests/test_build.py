@@ -134,11 +134,18 @@ def test_duplicates_are_linked_and_embedded_once(
     assert sorted(c["source"] for c in copies) == ["Outlet B", "Outlet C"]
     assert all(index.paragraphs(c["article_id"]) for c in copies)  # each outlet stays citable
 
+    # A wire copy that comes later is found among the stored stories' signatures.
+    later = STORY + " Additional reporting by Max Roe."
+    write_article(news, "d.txt", "Rates rise", later, source="Outlet D", published="2023-03-24")
+    appended = build_index([news], settings, embedder)
+    assert appended.appended and (appended.added, appended.duplicates) == (1, 1)
+    assert len(open_index(settings.data_dir).duplicates_of(first[0])) == 3
+
     # The first copy leaves: a remaining copy becomes the story and is embedded.
     (news / "a.txt").unlink()
     build_index([news], settings, embedder)
     info = open_index(settings.data_dir).info()
-    assert (info.articles, info.stories, info.chunks) == (2, 1, 1)
+    assert (info.articles, info.stories, info.chunks) == (3, 1, 1)
 
 
 def test_changing_the_model_rebuilds_everything(settings: Settings) -> None:

@@ -10,7 +10,8 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from bot.language.en.extract import YEAR_RE
-from bot.language.en.questions import AnswerType, QuestionKind, Subtype
+from bot.language.en.measures import UNIT_AFTER, carries, currency_before, measure_asked
+from bot.language.en.questions import AnswerType, QuestionKind, Subtype, asks_name_of
 from bot.reader.aggregate import Found, Window, aggregate, key, window
 from bot.reader.model import Reading
 from index.text.sentences import sentence_spans
@@ -112,13 +113,19 @@ _MONTH_BEFORE = re.compile(
 
 
 def whole(reading: Reading, context: str) -> Reading:
-    """The span widened to whole numbers and dates: "84" of "84,121", "31" of "August 31"."""
+    """The span widened to whole numbers, dates and sums: "84" of "84,121", "31" of "August 31",
+    "20,000" of "US$ 20,000", "422,000" of "422,000 euros"."""
     start, end = reading.start, reading.end
     if end < len(context) and context[end - 1 : end].isdigit():
         tail = _NUMBER_TAIL.match(context[end:])
         end += tail.end() if tail else 0
+    if end < len(context) and context[end - 1 : end].isdigit():
+        unit = UNIT_AFTER.match(context[end:])
+        end += unit.end() if unit else 0
     if context[start : start + 1].isdigit() and (month := _MONTH_BEFORE.search(context[:start])):
         start = month.start()
+    else:
+        start -= currency_before(context[:start], context[start:end])
     return replace(reading, start=start, end=end, text=context[start:end])
 
 
@@ -166,7 +173,16 @@ def pick(found: Sequence[Found], kind: QuestionKind, question: str, ruled: str) 
     """The reader's answer: the best one of the question's kind that is not the question's own
     words; or the best one agreeing with the rules' short answer `ruled`, when one does with a
     score near the best (the two err apart: measured in docs/reader.md)."""
-    usable = [f for f in found if fits(f.text, kind) and not asked(f.text, question)]
+    measure = measure_asked(question)  # a cost names its currency, a weight its unit
+    name = asks_name_of(question)  # "the name of the boat" is a proper name
+    usable = [
+        f
+        for f in found
+        if fits(f.text, kind)
+        and not asked(f.text, question)
+        and (measure is None or carries(f.text, measure))
+        and (not name or any(w[:1].isupper() for w in f.text.split()))
+    ]
     if not usable:
         return None
     if ruled and len(ruled.split()) <= AGREE_WORDS:

@@ -37,6 +37,15 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(a == b))
 
 
+def sharing_a_band(signatures: np.ndarray, sig: np.ndarray) -> np.ndarray:
+    """The rows of `signatures` (one signature a row) that share an LSH band with `sig`: the
+    only ones `NearDuplicateIndex.find` would compare it with, found without indexing them."""
+    if not len(signatures):
+        return np.zeros(0, dtype=np.int64)
+    same = signatures.reshape(len(signatures), BANDS, ROWS) == sig.reshape(1, BANDS, ROWS)
+    return np.flatnonzero(same.all(axis=2).any(axis=1))
+
+
 class NearDuplicateIndex:
     """LSH buckets over signatures: finds an earlier article of (nearly) the same text."""
 

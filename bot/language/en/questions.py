@@ -213,6 +213,11 @@ _PERCENT_HEAD = re.compile(r"\bwhat (?:percentage|percent|share)\b", re.I)
 _NAME_OF = re.compile(r"\bwhat (?:is|was|are|were) the names? of\b", re.I)
 
 
+def asks_name_of(question: str) -> bool:
+    """ "What was the name of the boat?": the answer is a proper name, capitalised."""
+    return bool(_NAME_OF.search(question))
+
+
 def place_kind(question: str) -> str | None:
     m = _PLACE_HEAD.search(question)
     if m is None:

@@ -47,6 +47,15 @@ def test_both_sides_of_who_warned_whom_stay(reading: AnswerContext) -> None:
     assert "Moscow" in answer.line and "United States" in answer.line, answer.line
 
 
+def test_a_sum_comes_with_its_currency_and_a_bare_number_is_no_cost(
+    reading: AnswerContext,
+) -> None:
+    bail = answer_question(reading, "How much was the Scientology defector's bail?")
+    assert not bail.abstained and "US$ 20,000" in bail.line, bail.line
+    cost = answer_question(reading, "How much did the Afghan girls' robot cost to build?")
+    assert cost.abstained, cost.line  # the story gives no price; "three" is no cost
+
+
 def test_the_rules_veto_a_near_miss(reading: AnswerContext) -> None:
     answer = answer_question(reading, "Who won the 2018 World Cup?")
     assert answer.abstained and answer.declined_because == Declined.NO_VERB

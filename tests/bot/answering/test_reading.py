@@ -16,11 +16,13 @@ from bot.answering.reading import (
     asked,
     fits,
     holding_sentence,
+    pick,
     read_answer,
     whole,
     windows_of,
 )
-from bot.language.en.questions import AnswerType, QuestionKind, Subtype
+from bot.language.en.questions import AnswerType, QuestionKind, Subtype, classify
+from bot.reader.aggregate import Found
 from bot.reader.model import Reading
 
 
@@ -69,6 +71,20 @@ def test_fits_keeps_the_kind_asked_for() -> None:
     assert fits("the 22nd", kind(AnswerType.DATE)) and fits("33rd", kind(AnswerType.NAME))
 
 
+def test_pick_wants_a_currency_for_a_cost_and_a_capital_for_a_name() -> None:
+    def best(question: str, *texts: str) -> str | None:
+        found = [Found(t, (0,), 5.0 - i, 5.0 - i) for i, t in enumerate(texts)]
+        chosen = pick(found, classify(question), question, "")
+        return chosen.text if chosen else None
+
+    cost = "How much did the robot cost to build?"
+    assert best(cost, "three", "US$ 2,000") == "US$ 2,000" and best(cost, "three") is None
+    boat = "What was the name of the fishing boat?"
+    assert best(boat, "former", "fishermen", "Jaya Baru") == "Jaya Baru"
+    assert best(boat, "former") is None
+    assert best("What type of sanitiser replaced iodine?", "chlorine") == "chlorine"
+
+
 def test_a_span_of_the_question_s_own_words_is_no_answer() -> None:
     assert asked("Mc Guire", "What did Hugh Mc Guire record?")
     assert not asked("Secret Agent", "What did Hugh McGuire record?")
@@ -79,6 +95,17 @@ def test_whole_widens_numbers_and_dates() -> None:
     at = context.find("84")
     r = whole(Reading(0, at, at + 2, "84", 1.0, 0.0), context)
     assert r.text == "84,121"
+    for text, span, widened in (
+        ("He was released on US$ 20,000 bail.", "20,000", "US$ 20,000"),
+        ("He was released on US$ 20,000 bail.", "$ 20,000", "US$ 20,000"),
+        ("Tickets cost $ 5 each.", "$ 5", "$ 5"),
+        ("Livorno asked for over 422,000 euros in arrears.", "422,000", "422,000 euros"),
+        ("The cost of NZ $ 26 million was criticised.", "26", "NZ $ 26 million"),
+        ("The crane weighed 30 tonnes.", "30", "30 tonnes"),
+        ("The 238 injured were taken to hospital.", "238", "238"),
+    ):
+        at = text.find(span)
+        assert whole(Reading(0, at, at + len(span), span, 1.0, 0.0), text).text == widened
     at = context.find("31")
     assert whole(Reading(0, at, at + 2, "31", 1.0, 0.0), context).text == "August 31"
     at = context.find("Chu")
