@@ -52,7 +52,7 @@ def test_new_stories_are_appended_and_unchanged_files_passed_over(
     assert current_generation(settings.data_dir) == live  # no copy of the database
     assert _appended(settings) == 1
     index = open_index(settings.data_dir)  # FAISS file + the appended vector, consistent
-    assert index.info().articles == 3
+    assert (index.info().articles, index.info().appended) == (3, 1)
     (hit,) = index.keyword("floods", 5)
     assert index.dense(embedder.encode(["Floods in the north"])[0], 1)[0][0] == hit[0]
 

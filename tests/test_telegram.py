@@ -806,12 +806,15 @@ async def test_admin_follows_a_feed_and_its_new_story_is_answered(
             assert ok.text.startswith(f"Following {site.base}/rss, polled every 30 min")
             # The scheduled poll takes the two stories and indexes them; answers go on.
             before = open_index(polled.data_dir).article_count()
+            live = current_generation(polled.data_dir)
             for _ in range(600):
                 if open_index(polled.data_dir).article_count() == before + 2:
                     break
                 await asyncio.sleep(0.1)
             else:
                 raise AssertionError("the followed feed's stories were never indexed")
+            # Appended to the live generation, which the bot's open view then takes in.
+            assert current_generation(polled.data_dir) == live
             [answer] = await say(fake, USER, "By what vote did the council approve the bridge?")
             assert "7 to 2" in answer.text and "Harbour News" in answer.text, answer.text
             [told] = await fake.wait_for(

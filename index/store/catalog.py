@@ -89,6 +89,8 @@ class IndexInfo:
     faiss_index: str
     built_at: str
     size_bytes: int
+    updated_at: str = ""  # the last append, or the build
+    appended: int = 0  # chunks appended since the build, outside chunks.faiss
 
 
 # A word in more than this share of chunks tells BM25 little ("new", "state") and costs it the
@@ -140,6 +142,8 @@ class NewsIndex:
         )
         since = previous.max_id if previous is not None else 0
         vectors = previous.vector_index if previous is not None else FaissIndex.read(faiss_path)
+        # How many of its vectors chunks.faiss holds (the rest were appended since the build).
+        self._faiss_count: int = vectors.count if previous is None else previous._faiss_count
         self.vector_index: VectorIndex = vectors.with_added(*self._appended(since, self.max_id))
         # Indexes built before sentence vectors were stored have none: answering encodes then.
         self.has_sentence_vectors = self.db.table("chunk_sentences").exists()
@@ -240,6 +244,8 @@ class NewsIndex:
             faiss_index=self.meta.get("faiss_index", ""),
             built_at=self.meta.get("built_at", ""),
             size_bytes=size,
+            updated_at=self.meta.get("updated_at", self.meta.get("built_at", "")),
+            appended=self.vector_index.count - self._faiss_count,
         )
 
     def dense(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:

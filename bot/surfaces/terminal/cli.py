@@ -85,6 +85,8 @@ def stats_cmd(settings: Settings) -> None:
     click.echo(
         f"index size: {info.size_bytes / 1e6:.1f} MB ({info.generation}, built {info.built_at})"
     )
+    if info.appended:
+        click.echo(f"updated: {info.updated_at} ({info.appended} chunks appended since the build)")
 
 
 def open_service(settings: Settings) -> NewsService:
