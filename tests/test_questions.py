@@ -12,14 +12,7 @@ from bot.answering.context import Turn
 from bot.answering.evidence import Evidence, rerank, sentences_of, unscored_ranks
 from bot.answering.followup import resolve_follow_up
 from bot.answering.naming import relation, said_unknown, subject
-from bot.answering.vote import (
-    cannot_be_place,
-    fitted_vote,
-    kind_phrase,
-    kind_words,
-    slot_words,
-    vote,
-)
+from bot.answering.vote import fitted_vote, kind_phrase, slot_words, vote
 from bot.language.en.apposition import described_as, who_is
 from bot.language.en.extract import (
     Candidate,
@@ -39,8 +32,10 @@ from bot.language.en.questions import (
     acted_on,
     asked_about,
     attitude_holder,
+    cannot_be_place,
     classify,
     head_words,
+    kind_words,
     named_sources,
     role_words,
     states_attitude,

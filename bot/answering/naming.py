@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.answering.evidence import Evidence
-from bot.answering.vote import kind_words, supporting, voting
+from bot.answering.vote import supporting, voting
 from bot.language.en.apposition import who_is
 from bot.language.en.extract import (
     candidates,
@@ -18,6 +18,7 @@ from bot.language.en.extract import (
 )
 from bot.language.en.questions import (
     AnswerType,
+    kind_words,
 )
 from bot.language.en.verbs import asked_verb, verb_stems
 from index.search import (

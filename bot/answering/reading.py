@@ -11,7 +11,15 @@ from typing import Protocol
 
 from bot.language.en.extract import YEAR_RE
 from bot.language.en.measures import UNIT_AFTER, carries, currency_before, measure_asked
-from bot.language.en.questions import AnswerType, QuestionKind, Subtype, asks_name_of
+from bot.language.en.places import names_place
+from bot.language.en.questions import (
+    AnswerType,
+    QuestionKind,
+    Subtype,
+    asks_name_of,
+    cannot_be_place,
+    kind_words,
+)
 from bot.reader.aggregate import Found, Window, aggregate, key, window
 from bot.reader.model import Reading
 from index.text.sentences import sentence_spans
@@ -175,6 +183,10 @@ def pick(found: Sequence[Found], kind: QuestionKind, question: str, ruled: str) 
     score near the best (the two err apart: measured in docs/reader.md)."""
     measure = measure_asked(question)  # a cost names its currency, a weight its unit
     name = asks_name_of(question)  # "the name of the boat" is a proper name
+    # "Which deputy foreign minister": a kind no place can be (as the rules' vote judges it).
+    no_place = kind.answer_type == AnswerType.NAME and cannot_be_place(
+        kind_words(question, kind.answer_type)
+    )
     usable = [
         f
         for f in found
@@ -182,6 +194,7 @@ def pick(found: Sequence[Found], kind: QuestionKind, question: str, ruled: str) 
         and not asked(f.text, question)
         and (measure is None or carries(f.text, measure))
         and (not name or any(w[:1].isupper() for w in f.text.split()))
+        and not (no_place and names_place(f.text))
     ]
     if not usable:
         return None

@@ -33,8 +33,8 @@ from bot.language.en.questions import (
     AnswerType,
     QuestionKind,
     Subtype,
-    head_words,
-    role_words,
+    cannot_be_place,
+    kind_words,
 )
 from bot.language.en.verbs import IRREGULAR
 from index.search import (
@@ -90,30 +90,7 @@ def _typed_candidates(
 HEAD_REACH = 2  # words before a name in which the question's kind word may stand
 
 
-def kind_words(question: str, answer_type: str) -> list[str]:
-    """The question's words for the kind of name it asks for ("which news organization"); not
-    a name of its own ("which Apple executive": "executive")."""
-    if answer_type not in (AnswerType.PERSON_OR_GROUP, AnswerType.NAME):
-        return []
-    words = head_words(question) or (
-        role_words(question) if answer_type == AnswerType.PERSON_OR_GROUP else []
-    )
-    return [w for w in words if re.search(rf"\b{re.escape(w)}\b", question)]
-
-
-# Kinds of which a country, a state or a city may be the one asked for ("which team": "Spain").
-_PLACE_KIND = re.compile(
-    r"countr|count(?:y|ies)|states?|cit(?:y|ies)|nations?|towns?|regions?|islands?|places?"
-    r"|locations?|capitals?|destinations?|areas?|provinces?|territor|continents?|villages?"
-    r"|teams?|sides?|squads?|hosts?|venues?|spots?|sites?|govern|member"
-)
-
 PLACE_PENALTY = 0.5  # a place for another kind: "Massachusetts" for "which coffee chain"
-
-
-def cannot_be_place(head: Sequence[str]) -> bool:
-    """Is the kind asked for ("which coffee chain") one no country or state can be?"""
-    return bool(head) and not any(_PLACE_KIND.match(w) for w in head)
 
 
 _SLOT = re.compile(r"\b([A-Za-z]{4,})\s+(to|of|for|with|from|by|in|as)\s+(?:which|what)\b", re.I)

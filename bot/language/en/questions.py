@@ -341,6 +341,30 @@ def role_words(question: str) -> list[str]:
     return [m.group(1).lower()] if m else []
 
 
+def kind_words(question: str, answer_type: str) -> list[str]:
+    """The question's words for the kind of name it asks for ("which news organization"); not
+    a name of its own ("which Apple executive": "executive")."""
+    if answer_type not in (AnswerType.PERSON_OR_GROUP, AnswerType.NAME):
+        return []
+    words = head_words(question) or (
+        role_words(question) if answer_type == AnswerType.PERSON_OR_GROUP else []
+    )
+    return [w for w in words if re.search(rf"\b{re.escape(w)}\b", question)]
+
+
+# Kinds of which a country, a state or a city may be the one asked for ("which team": "Spain").
+_PLACE_KIND = re.compile(
+    r"countr|count(?:y|ies)|states?|cit(?:y|ies)|nations?|towns?|regions?|islands?|places?"
+    r"|locations?|capitals?|destinations?|areas?|provinces?|territor|continents?|villages?"
+    r"|teams?|sides?|squads?|hosts?|venues?|spots?|sites?|govern|member"
+)
+
+
+def cannot_be_place(head: Sequence[str]) -> bool:
+    """Is the kind asked for ("which coffee chain") one no country or state can be?"""
+    return bool(head) and not any(_PLACE_KIND.match(w) for w in head)
+
+
 # "Who is Tina McKenzie?" (or "who is tina mckenzie"): a question about someone named, answered
 # by what the news says they are. Not "Who is the ...", "Who is running ...".
 _WHO_IS_NAMED = re.compile(

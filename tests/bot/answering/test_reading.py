@@ -83,6 +83,9 @@ def test_pick_wants_a_currency_for_a_cost_and_a_capital_for_a_name() -> None:
     assert best(boat, "former", "fishermen", "Jaya Baru") == "Jaya Baru"
     assert best(boat, "former") is None
     assert best("What type of sanitiser replaced iodine?", "chlorine") == "chlorine"
+    minister = "Which Russian deputy foreign minister warned the US?"
+    assert best(minister, "Moscow", "Sergei Ryabkov") == "Sergei Ryabkov"
+    assert best("Which team won the final?", "France", "Les Bleus") == "France"
 
 
 def test_a_span_of_the_question_s_own_words_is_no_answer() -> None:
