@@ -700,9 +700,9 @@ async def test_admin_adds_a_link(
 ) -> None:
     async with running(fake, settings, real_embedder, edit_every=0.05):
         [unreachable] = await say(fake, ADMIN, "/add http://127.0.0.1:9/news")
-        assert unreachable.text.startswith("I couldn't fetch that page (the site could not be")
+        assert unreachable.text.startswith("I couldn't fetch that page (the server could not be")
         [missing] = await say(fake, ADMIN, f"/add {website}/gone")
-        assert "(the site answered 404)" in missing.text
+        assert "(the server answered 404)" in missing.text
         [status] = await say(fake, ADMIN, f"/add {website}/ferry")
         assert status.text.startswith("Saved “Ferry strike ends in Mombasa” (3 paragraphs)")
         await fake.wait_for(

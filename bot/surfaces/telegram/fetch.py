@@ -8,8 +8,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-import httpx
-
+from index.feeds.fetching import FetchError, fetch, make_client
 from index.ingest.articles import Article, Skipped
 from index.ingest.page import article_from_page
 
@@ -31,24 +30,18 @@ def added_folder(corpus_paths: Sequence[Path]) -> Path | None:
 
 
 async def fetch_article(url: str) -> Article | Skipped | str:
-    """The article at `url`; a Skipped when the page holds none; a reason when it cannot be had."""
-    try:
-        async with (
-            httpx.AsyncClient(timeout=FETCH_TIMEOUT, follow_redirects=True) as client,
-            client.stream("GET", url, headers={"User-Agent": "newsbot"}) as response,
-        ):
-            if response.status_code >= 400:
-                return f"the site answered {response.status_code}"
-            content_type = response.headers.get("content-type", "").lower()
-            if not content_type.startswith(("text/", "application/xhtml")):
-                return "that is not a web page"
-            body = bytearray()
-            async for chunk in response.aiter_bytes():
-                body += chunk
-                if len(body) > FETCH_MAX_BYTES:
-                    return "the page is too large"
-            final_url = str(response.url)
-    except httpx.HTTPError as exc:
-        log.info("fetching an article failed: %s", type(exc).__name__)
-        return "the site could not be reached"
-    return await asyncio.to_thread(article_from_page, bytes(body), content_type, final_url)
+    """The article at `url`; a Skipped when the page holds none; a reason when it cannot be had.
+    Fetched as a feed is (index/feeds/fetching.py): the same User-Agent, caps and wordings."""
+
+    def get() -> Article | Skipped | str:
+        with make_client(FETCH_TIMEOUT) as client:
+            try:
+                page = fetch(client, url, FETCH_MAX_BYTES)
+            except FetchError as exc:
+                log.info("fetching an article failed: %s", exc)
+                return str(exc)
+        if not page.content_type.startswith(("text/", "application/xhtml")):
+            return "that is not a web page"
+        return article_from_page(page.body, page.content_type, page.url)
+
+    return await asyncio.to_thread(get)
