@@ -23,7 +23,7 @@ from index.config import IndexSettings
 from index.embedder import Embedder
 from index.encode import Progress, ProgressFn, embed_chunks, encode_sentences, store_sentences
 from index.ingest.articles import Article, Skipped
-from index.prepare import new_rows
+from index.prepare import Rows, new_rows
 from index.scan import (
     FileRecord,
     Scan,
@@ -186,6 +186,42 @@ def _read_live(data_dir: Path) -> tuple[_Live | None, sqlite_utils.Database | No
     return _Live(live, meta, one("select count(*) from chunks"), appended, complete), view
 
 
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+@dataclass
+class _Run:
+    """One index run: what it read, its settings and model, and its report, as both ways of
+    writing (an append, a new generation) use them."""
+
+    settings: IndexSettings
+    embedder: Embedder
+    found: Scan
+    known: dict[str, FileRecord]  # the files the live generation recorded
+    roots: Sequence[Path]
+    report: BuildReport
+    notify: ProgressFn
+    now: str = field(default_factory=_now)
+
+    def rows(self, db: sqlite_utils.Database, fresh: Sequence[Article]) -> Rows:
+        """The rows of `fresh`, deduplicated against the stories `db` holds."""
+        rows = new_rows(
+            db,
+            fresh,
+            model=self.embedder.name,
+            chunk_words=self.settings.chunk_words,
+            threshold=self.settings.near_duplicate_threshold,
+            now=self.now,
+        )
+        self.report.duplicates = rows.duplicates
+        return rows
+
+    def record_files(self, db: sqlite_utils.Database) -> None:
+        """The files this run read, in `db`'s `files` table (inside the caller's transaction)."""
+        update_files(db, self.known, self.found, self.roots)
+
+
 def build_index(
     paths: Iterable[Path],
     settings: IndexSettings,
@@ -239,9 +275,10 @@ def build_index(
             and live.complete
             and live.meta.get("faiss_index") == settings.faiss_index
         )
+        run = _Run(settings, embedder, found, known, roots, report, notify)
         if live is not None and same and not found.fresh and not removed:
             if live.appendable:
-                _record_files(live.path, known, found, roots)
+                _record_files(run, live.path)
             report.chunks_total = live.chunks
             report.seconds = time.perf_counter() - started
             return report
@@ -249,14 +286,12 @@ def build_index(
         cache = VectorCache(data_dir / VECTORS_DB)
         try:
             if live is not None and same and live.appendable and not removed and not report.updated:
-                _append(live.path, found, known, roots, settings, embedder, cache, report, notify)
+                _append(run, live, cache)
             else:
                 doomed = [stored[k].article_id for k in removed]
                 doomed += [stored[a.key].article_id for a in found.fresh if a.key in stored]
                 live_db = live.path / DB_NAME if live is not None and not rebuild else None
-                _new_generation(
-                    live_db, doomed, found, known, roots, settings, embedder, cache, report, notify
-                )
+                _new_generation(run, live_db, doomed, cache)
         finally:
             cache.close()
         report.seconds = time.perf_counter() - started
@@ -264,52 +299,27 @@ def build_index(
         return report
 
 
-def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-
-
-def _record_files(
-    generation: Path, known: dict[str, FileRecord], found: Scan, roots: Sequence[Path]
-) -> None:
+def _record_files(run: _Run, generation: Path) -> None:
     """Nothing to index, but files were read (touched, or never recorded): record them, so
     the next run passes them over."""
-    gone = any(under(p, roots) and p not in found.passed for p in known)
-    if not found.read and not gone:
+    gone = any(under(p, run.roots) and p not in run.found.passed for p in run.known)
+    if not run.found.read and not gone:
         return
     db = open_writable(generation / DB_NAME, wal=True)
     try:
         with db.atomic():
-            update_files(db, known, found, roots)
+            run.record_files(db)
     finally:
         db.close()
 
 
-def _append(
-    generation: Path,
-    found: Scan,
-    known: dict[str, FileRecord],
-    roots: Sequence[Path],
-    settings: IndexSettings,
-    embedder: Embedder,
-    cache: VectorCache,
-    report: BuildReport,
-    notify: ProgressFn,
-) -> None:
+def _append(run: _Run, live: _Live, cache: VectorCache) -> None:
     """Add the new articles to the live generation: encode first (the cache keeps a killed
     run's work), then every row and vector in one transaction."""
-    db = open_writable(generation / DB_NAME, wal=True)
+    embedder, report, notify = run.embedder, run.report, run.notify
+    db = open_writable(live.path / DB_NAME, wal=True)
     try:
-        now = _now()
-        rows = new_rows(
-            db,
-            found.fresh,
-            model=embedder.name,
-            chunk_words=settings.chunk_words,
-            threshold=settings.near_duplicate_threshold,
-            now=now,
-        )
-        report.duplicates = rows.duplicates
-        chunks = rows.chunks
+        chunks = (rows := run.rows(db, run.found.fresh)).chunks
         report.chunks_embedded = embed_chunks(
             [(c["vector_key"], c["title"], c["text"]) for c in chunks], cache, embedder, notify
         )
@@ -331,28 +341,19 @@ def _append(
                     for c, v in zip(chunks, vectors, strict=True)
                 ],
             )
-            update_files(db, known, found, roots)
-            db.table("meta").upsert({"key": "updated_at", "value": now}, pk="key")
-        report.chunks_total = db.execute("select count(*) from chunks").fetchone()[0]
+            run.record_files(db)
+            db.table("meta").upsert({"key": "updated_at", "value": run.now}, pk="key")
     finally:
         db.close()
-    report.generation = generation.name
+    # The index lock keeps other runs out: the count is the live one's plus these.
+    report.chunks_total = live.chunks + len(chunks)
+    report.generation = live.path.name
     report.appended = True
 
 
-def _new_generation(
-    live_db: Path | None,
-    doomed: list[str],
-    found: Scan,
-    known: dict[str, FileRecord],
-    roots: Sequence[Path],
-    settings: IndexSettings,
-    embedder: Embedder,
-    cache: VectorCache,
-    report: BuildReport,
-    notify: ProgressFn,
-) -> None:
+def _new_generation(run: _Run, live_db: Path | None, doomed: list[str], cache: VectorCache) -> None:
     """Prepare a whole generation beside the live one (a copy of it, changed), then switch."""
+    settings, embedder, report, notify = run.settings, run.embedder, run.report, run.notify
     data_dir = settings.data_dir
     generation = new_generation_dir(data_dir)
     if live_db is not None:
@@ -370,7 +371,7 @@ def _new_generation(
             )
         ]
     doomed_set = set(doomed)
-    fresh = list(found.fresh)
+    fresh = list(run.found.fresh)
     orphan_articles = [_article_from_db(db, a) for a in orphans if a not in doomed_set]
     with db.atomic():
         _delete_articles(db, sorted(doomed_set | set(orphans)))
@@ -380,19 +381,10 @@ def _new_generation(
     fresh += [a for a in orphan_articles if a.key not in fresh_keys]
 
     # Dedupe, split and chunk the new articles.
-    now = _now()
-    rows = new_rows(
-        db,
-        fresh,
-        model=embedder.name,
-        chunk_words=settings.chunk_words,
-        threshold=settings.near_duplicate_threshold,
-        now=now,
-    )
-    report.duplicates = rows.duplicates
+    rows = run.rows(db, fresh)
     with db.atomic():
         rows.insert(db)
-        update_files(db, known, found, roots)
+        run.record_files(db)
 
     # Embed what the cache does not hold, batch by batch (a crash keeps what was done).
     every = list(db.execute("select id, vector_key, title, text from chunks order by id"))
@@ -428,8 +420,8 @@ def _new_generation(
                 {"key": "dim", "value": str(embedder.dim)},
                 {"key": "faiss_index", "value": settings.faiss_index},
                 {"key": "chunk_words", "value": str(settings.chunk_words)},
-                {"key": "built_at", "value": now},
-                {"key": "updated_at", "value": now},
+                {"key": "built_at", "value": run.now},
+                {"key": "updated_at", "value": run.now},
                 {"key": "common_terms", "value": " ".join(common_terms(db))},
                 {"key": "appendable", "value": "1"},
             ],
