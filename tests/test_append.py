@@ -4,9 +4,6 @@ appends folded into a new generation once they grow, and `kill -9` during an app
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,8 +14,9 @@ from index import build
 from index.build import build_index
 from index.store.catalog import DB_NAME, open_index, open_readonly
 from index.store.generations import current_generation
-from tests.conftest import ROOT, write_article
+from tests.conftest import write_article
 from tests.fakes import HashEmbedder
+from tests.test_build import index_killed_mid_embedding
 
 
 def _two_stories(news: Path) -> None:
@@ -114,22 +112,6 @@ def test_a_service_answers_from_what_was_appended_without_a_restart(
     assert not before.index.keyword("floods", 5)
 
 
-KILL_SCRIPT = """
-import sys
-from pathlib import Path
-from bot.config import Settings
-from index.build import build_index
-from tests.fakes import HashEmbedder
-
-settings = Settings(_env_file=None, data_dir=Path(sys.argv[1]))
-def progress(p):
-    if p.stage == "embedding":
-        print("embedding", p.done, flush=True)
-build_index([Path(sys.argv[2])], settings, HashEmbedder(delay=0.001), progress=progress)
-print("done", flush=True)
-"""
-
-
 def test_kill_during_an_append_loses_nothing_and_the_next_run_completes_it(
     settings: Settings, embedder: HashEmbedder
 ) -> None:
@@ -139,18 +121,7 @@ def test_kill_during_an_append_loses_nothing_and_the_next_run_completes_it(
     live = current_generation(settings.data_dir)
     for i in range(4500):  # three encode calls
         write_article(news / "bulk", f"{i}.txt", f"Story {i}", f"Paragraph {i} about topic {i}.")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", KILL_SCRIPT, str(settings.data_dir), str(news)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    for line in proc.stdout:  # the first vectors are cached: kill -9 mid-run
-        if line.startswith("embedding") and int(line.split()[1]) > 0:
-            break
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    index_killed_mid_embedding(settings, news, rebuild=False)
     assert current_generation(settings.data_dir) == live
     index = open_index(settings.data_dir)  # consistent, and as it was
     assert index.info().articles == 2 and _appended(settings) == 0

@@ -239,10 +239,27 @@ settings = Settings(_env_file=None, data_dir=Path(sys.argv[1]))
 def progress(p):
     if p.stage == "embedding":
         print("embedding", p.done, flush=True)
-build_index([Path(sys.argv[2])], settings, HashEmbedder(delay=float(sys.argv[3])),
-            rebuild=True, progress=progress)
+build_index([Path(sys.argv[2])], settings, HashEmbedder(delay=0.001),
+            rebuild=sys.argv[3] == "rebuild", progress=progress)
 print("done", flush=True)
 """
+
+
+def index_killed_mid_embedding(settings: Settings, news: Path, *, rebuild: bool) -> None:
+    """Index `news` in another process and `kill -9` it once its first vectors are cached."""
+    how = "rebuild" if rebuild else "update"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILL_SCRIPT, str(settings.data_dir), str(news), how],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("embedding") and int(line.split()[1]) > 0:
+            break
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
 
 
 def test_kill_during_rebuild_keeps_the_old_index_and_the_next_run_completes(
@@ -254,19 +271,7 @@ def test_kill_during_rebuild_keeps_the_old_index_and_the_next_run_completes(
     live = current_generation(settings.data_dir)
     for i in range(3000):  # enough chunks for several encode calls
         write_article(news / "bulk", f"{i}.txt", f"Story {i}", f"Paragraph {i} about topic {i}.")
-    proc = subprocess.Popen(
-        [sys.executable, "-c", KILL_SCRIPT, str(settings.data_dir), str(news), "0.001"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    # Wait for the first batch of vectors to be cached, then kill -9 mid-run.
-    for line in proc.stdout:
-        if line.startswith("embedding") and int(line.split()[1]) > 0:
-            break
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+    index_killed_mid_embedding(settings, news, rebuild=True)
     assert current_generation(settings.data_dir) == live
     assert open_index(settings.data_dir).info().articles == 2  # the old index, intact
     leftovers = [p for p in settings.data_dir.glob("gen-*") if p != live]
