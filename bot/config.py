@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
+from bot.lm.weights import DEFAULT_MODEL_PATH
 from index.config import IndexSettings, split_csv
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 # The reader's weights as the repository ships them (models/ beside bot/).
 READER_WEIGHTS = Path(__file__).resolve().parent.parent / "models" / "reader" / "reader.safetensors"
+
+
+class ReaderKind(StrEnum):
+    """Who reads the evidence for the short answer."""
+
+    LM = "lm"  # the language model (best answers; ~2-3 s a question on two cores)
+    MINILM = "minilm"  # newsbot's trained MiniLM span reader (~0.2 s)
+    RULES = "rules"  # the English rules alone
+
+
+# NEWSBOT_READER was a switch before the language model: true was the MiniLM reader.
+_OLD_SWITCH = {"true": "minilm", "1": "minilm", "yes": "minilm", "on": "minilm"} | {
+    "false": "rules",
+    "0": "rules",
+    "no": "rules",
+    "off": "rules",
+}
 
 
 class Settings(IndexSettings):
@@ -31,15 +50,22 @@ class Settings(IndexSettings):
             "up to this many characters (0: the chunk alone)."
         ),
     )
-    reader: bool = Field(
-        True,
+    reader: ReaderKind = Field(
+        ReaderKind.LM,
         description=(
-            "Answer with newsbot's trained reader (models/reader/); false: by the English "
-            "rules alone."
+            "Who reads the evidence: lm (the language model, models/lm/), minilm (newsbot's "
+            "trained reader, models/reader/: fast) or rules (the English rules alone)."
         ),
     )
     reader_weights: Path = Field(
-        READER_WEIGHTS, description="The reader's trained weights (a safetensors file)."
+        READER_WEIGHTS, description="The MiniLM reader's trained weights (a safetensors file)."
+    )
+    lm_model: Path = Field(
+        DEFAULT_MODEL_PATH,
+        description="The language model's GGUF file (written by `newsbot model install`).",
+    )
+    lm_threads: int | None = Field(
+        None, ge=1, description="CPU threads the language model uses (default: every core)."
     )
     max_question_chars: int = Field(
         1000, ge=10, description="Longer questions are refused with a message."
@@ -69,6 +95,11 @@ class Settings(IndexSettings):
     webhook_listen: str = Field("0.0.0.0", description="Address the webhook server listens on.")
     webhook_port: int = Field(8443, description="Port the webhook server listens on.")
     webhook_url: str = Field("", description="Public HTTPS URL Telegram posts updates to.")
+
+    @field_validator("reader", mode="before")
+    @classmethod
+    def _old_switch(cls, value: object) -> object:
+        return _OLD_SWITCH.get(value.strip().lower(), value) if isinstance(value, str) else value
 
     @field_validator("admin_ids", mode="before")
     @classmethod

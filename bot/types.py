@@ -47,6 +47,33 @@ class ReaderNote:
 
 
 @dataclass(frozen=True)
+class WindowRead:
+    """One window the language model read: where it comes from, what the model said as it
+    said it, what grounding made of it, and what it cost."""
+
+    article_id: str
+    paragraphs: tuple[int, ...]  # 1-based ordinals of the paragraphs in the window
+    reply: str
+    # What became of the reply: "answer", "not stated", "not in the window" (grounding found
+    # its words nowhere) or "not of the kind asked".
+    verdict: str
+    tokens_in: int
+    tokens_out: int
+    tokens_cached: int
+    ms: float
+
+
+@dataclass(frozen=True)
+class ModelNote:
+    """What the language-model reader did: the model, the prompt's version, each window it read
+    in order (it reads the next only when one does not answer)."""
+
+    model: str
+    prompt_version: int
+    windows: tuple[WindowRead, ...]
+
+
+@dataclass(frozen=True)
 class Answer:
     """What the answer function returns: a short answer line, its evidence, and how long it took.
 
@@ -69,5 +96,7 @@ class Answer:
     declined_because: str = ""
     # The reader's finding, when the reader answered (None on the rule path).
     reader: ReaderNote | None = None
+    # What the language-model reader read and said (None when it did not run).
+    model: ModelNote | None = None
     # A caution shown under the answer ("" when none): evidence older than the time asked about.
     note: str = ""

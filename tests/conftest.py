@@ -68,4 +68,13 @@ def real_reader():
     from bot.reader.model import load_reader
     from index.config import DEFAULT_MODEL
 
-    return load_reader(READER_WEIGHTS, DEFAULT_MODEL, True)
+    return load_reader(READER_WEIGHTS, DEFAULT_MODEL)
+
+
+@pytest.fixture(scope="session")
+def real_model():
+    """The language model, as `make install` puts it under models/lm/."""
+    from bot.config import Settings
+    from bot.surfaces.readers import open_readers
+
+    return open_readers(Settings(_env_file=None, reader="lm")).model

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.config import Settings
+from bot.config import ReaderKind, Settings
 from bot.surfaces.terminal.cli import cli
 from tests.conftest import CORPUS, write_article
 from tests.feed_server import feed_site
@@ -19,6 +19,9 @@ def run(settings: Settings, *args: str, stdin: str | None = None):
     env = {
         "NEWSBOT_DATA_DIR": str(settings.data_dir),
         "NEWSBOT_CORPUS_PATHS": ",".join(str(p) for p in settings.corpus_paths),
+        # The fast reader: these tests are of the command line; the language model's answers
+        # are tested in tests/bot/answering/test_model_answers.py.
+        "NEWSBOT_READER": "minilm",
     }
     return CliRunner().invoke(cli, list(args), env=env, input=stdin, catch_exceptions=False)
 
@@ -153,9 +156,38 @@ def test_latest_lists_the_newest_stories_and_those_on_a_topic(corpus_settings: S
 
 def test_missing_reader_weights_say_how_to_fix_it(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, data_dir=tmp_path / "data", corpus_paths=[tmp_path])
-    env = {"NEWSBOT_READER_WEIGHTS": str(tmp_path / "gone.safetensors")}
+    env = {"NEWSBOT_READER_WEIGHTS": str(tmp_path / "gone.safetensors"), "NEWSBOT_READER": "minilm"}
     got = CliRunner().invoke(
         cli, ["ask", "Who?"], env={**env, "NEWSBOT_DATA_DIR": str(settings.data_dir)}
     )
     assert got.exit_code == 1
-    assert "No reader weights at" in got.output and "NEWSBOT_READER=false" in got.output
+    assert "No reader weights at" in got.output and "NEWSBOT_READER=rules" in got.output
+
+
+def test_a_missing_language_model_says_how_to_fix_it(tmp_path: Path) -> None:
+    env = {
+        "NEWSBOT_LM_MODEL": str(tmp_path / "gone.gguf"),
+        "NEWSBOT_READER": "lm",
+        "NEWSBOT_DATA_DIR": str(tmp_path / "data"),
+    }
+    got = CliRunner().invoke(cli, ["ask", "Who?"], env=env)
+    assert got.exit_code == 1
+    assert "gone.gguf is missing: run `make install`" in got.output
+    assert "NEWSBOT_READER=minilm" in got.output
+
+
+def test_a_damaged_language_model_says_how_to_fix_it(tmp_path: Path) -> None:
+    damaged = tmp_path / "damaged.gguf"
+    damaged.write_bytes(b"GGUF" + bytes(100))
+    env = {"NEWSBOT_LM_MODEL": str(damaged), "NEWSBOT_DATA_DIR": str(tmp_path / "data")}
+    got = CliRunner().invoke(cli, ["--reader", "lm", "ask", "Who?"], env=env)
+    assert got.exit_code == 1 and "is damaged" in got.output, got.output
+    assert "newsbot model install" in got.output
+    checked = CliRunner().invoke(cli, ["model", "check"], env=env)
+    assert checked.exit_code == 1 and "is damaged" in checked.output
+
+
+def test_the_old_reader_switch_still_chooses(tmp_path: Path) -> None:
+    assert Settings(_env_file=None, reader="false").reader == ReaderKind.RULES
+    assert Settings(_env_file=None, reader="true").reader == ReaderKind.MINILM
+    assert Settings(_env_file=None).reader == ReaderKind.LM

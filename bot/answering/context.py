@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.answering.reading import SpanReader
 from bot.config import Settings
+from bot.lm.model import LanguageModel
 from index.embedder import Embedder
 from index.store import NewsIndex
 
@@ -28,6 +29,9 @@ class AnswerContext:
     settings: Settings
     # newsbot's trained reader; None answers by the rules alone (NEWSBOT_READER=false).
     reader: SpanReader | None = None
+    # The language model that reads the evidence (NEWSBOT_READER=lm); when set, it answers and
+    # `reader` is not used.
+    model: LanguageModel | None = None
     _sources: list[str] | None = field(default=None, repr=False)
 
     @property

@@ -13,4 +13,7 @@ class Declined(StrEnum):
     NO_ANSWER_OF_KIND = "no answer of the kind asked for in the best sentences"
     NO_VERB = "no sentence says that someone did what the question asks"
     READER_NO_ANSWER = "the reader finds no answer in the best passages"
+    MODEL_NO_ANSWER = (
+        "the language model finds no answer, in words they hold, in the windows it read"
+    )
     NO_QUOTE = "no quote could be checked against its paragraph"

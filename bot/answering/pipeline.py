@@ -20,6 +20,7 @@ from bot.answering.evidence import (
     rerank_passages,
 )
 from bot.answering.followup import resolve_follow_up, split_follow_up
+from bot.answering.model_reading import ModelDeclined, read_with_model, windows_for
 from bot.answering.naming import name_places, relation
 from bot.answering.reading import Read, agrees, read_answer
 from bot.answering.rules import by_rules
@@ -37,8 +38,9 @@ from bot.language.en.questions import (
     classify,
     named_sources,
 )
+from bot.lm.prompt import load_prompt
 from bot.surfaces import messages
-from bot.types import Answer, ReaderNote
+from bot.types import Answer, ModelNote, ReaderNote
 from index.search import (
     Hit,
     SearchQuery,
@@ -53,6 +55,8 @@ from index.text.dates import DateWindow
 # The rules' declines the reader cannot overrule: its no-answer score misses these near misses
 # ("Who won the 2018 World Cup?" of a story about its fifth day). Measured: docs/reader.md.
 RULE_VETOES = frozenset({Declined.NO_VERB, Declined.NO_ANSWER_OF_KIND})
+# Evidence sentences whose articles' paragraphs are fetched to build the model's windows.
+MODEL_EVIDENCE = 6
 
 
 def search_query(
@@ -111,6 +115,9 @@ def answer_question(
         return decline(Declined.WEAK_EVIDENCE)
 
     kind = classify(own)
+    if ctx.model is not None:
+        answer = _model_answer(ctx, question, resolved, kind, evidence, hits, timings, started)
+        return with_age_note(answer, query.window, query.recent)
     ruled = by_rules(ctx, question, resolved, own, kind, evidence, hits, timings, started)
     if ctx.reader is None or kind.answer_type == AnswerType.OTHER:
         # "Why ...", "what did X do": the answer is a sentence, which the rules give.
@@ -161,7 +168,66 @@ def _reader_answer(
         timings["total"] = (time.perf_counter() - started) * 1000
         return replace(ruled, reader=ReaderNote(read.text, read.margin, read.score))
     support = [replace(evidence[i], text=sentence) for i, sentence in read.support]
-    line = read.text
+    note = ReaderNote(read.text, read.margin, read.score)
+    return _answer_from(
+        ctx, question, resolved, kind, read.text, support, hits, timings, started, t, reader=note
+    )
+
+
+def _model_answer(
+    ctx: AnswerContext,
+    question: str,
+    resolved: str,
+    kind: QuestionKind,
+    evidence: Sequence[Evidence],
+    hits: Sequence[Hit],
+    timings: dict[str, float],
+    started: float,
+) -> Answer:
+    """The answer the language model copies from the best evidence windows, grounded in the
+    paragraph it cites; declined when no window it reads answers."""
+    assert ctx.model is not None
+    t = time.perf_counter()
+    best = evidence[:MODEL_EVIDENCE]
+    windows = windows_for(best, ctx.index.article_paragraphs({e.hit.article_id for e in best}))
+    read = read_with_model(ctx.model, load_prompt(), resolved, kind, windows)
+    timings["model"] = read.ms
+    if isinstance(read, ModelDeclined):
+        timings["total"] = (time.perf_counter() - started) * 1000
+        answer = abstain(ctx, question, resolved, hits, timings)
+        return replace(answer, declined_because=Declined.MODEL_NO_ANSWER, model=read.note)
+    return _answer_from(
+        ctx,
+        question,
+        resolved,
+        kind,
+        read.text,
+        [read.support],
+        hits,
+        timings,
+        started,
+        t,
+        model=read.note,
+    )
+
+
+def _answer_from(
+    ctx: AnswerContext,
+    question: str,
+    resolved: str,
+    kind: QuestionKind,
+    line: str,
+    support: Sequence[Evidence],
+    hits: Sequence[Hit],
+    timings: dict[str, float],
+    started: float,
+    t: float,
+    reader: ReaderNote | None = None,
+    model: ModelNote | None = None,
+) -> Answer:
+    """A reader's phrase made an answer: "who warned whom" gets both sides, a surname the full
+    name the article gives, a weekday its date; the supporting paragraphs (one per story, at
+    most three) are cited where the quote stands in them."""
     first = support[0]
     if kind.answer_type == AnswerType.PERSON_OR_GROUP and kind.relation:
         line = relation(question, first.text) or line
@@ -180,10 +246,9 @@ def _reader_answer(
     citations = [replace(c, n=n) for n, c in enumerate(citations, 1)]
     timings["extract"] = (time.perf_counter() - t) * 1000
     timings["total"] = (time.perf_counter() - started) * 1000
-    note = ReaderNote(read.text, read.margin, read.score)
     if not citations:
         answer = abstain(ctx, question, resolved, hits, timings)
-        return replace(answer, declined_because=Declined.NO_QUOTE, reader=note)
+        return replace(answer, declined_because=Declined.NO_QUOTE, reader=reader, model=model)
     marks = "".join(f"[{c.n}]" for c in citations)
     short = trim_words(line)
     return Answer(
@@ -195,7 +260,8 @@ def _reader_answer(
         timings,
         resolved,
         short,
-        reader=note,
+        reader=reader,
+        model=model,
     )
 
 

@@ -177,25 +177,28 @@ def agrees(span: str, line: str) -> bool:
     return bool(a and b) and (a in b or b in a)
 
 
-def pick(found: Sequence[Found], kind: QuestionKind, question: str, ruled: str) -> Found | None:
-    """The reader's answer: the best one of the question's kind that is not the question's own
-    words; or the best one agreeing with the rules' short answer `ruled`, when one does with a
-    score near the best (the two err apart: measured in docs/reader.md)."""
-    measure = measure_asked(question)  # a cost names its currency, a weight its unit
-    name = asks_name_of(question)  # "the name of the boat" is a proper name
+def answers(text: str, kind: QuestionKind, question: str) -> bool:
+    """Can `text` answer `question`: of its kind, not the question's own words, a cost with its
+    currency and a weight with its unit, a name capitalised, and no place where none can be?"""
+    measure = measure_asked(question)
     # "Which deputy foreign minister": a kind no place can be (as the rules' vote judges it).
     no_place = kind.answer_type == AnswerType.NAME and cannot_be_place(
         kind_words(question, kind.answer_type)
     )
-    usable = [
-        f
-        for f in found
-        if fits(f.text, kind)
-        and not asked(f.text, question)
-        and (measure is None or carries(f.text, measure))
-        and (not name or any(w[:1].isupper() for w in f.text.split()))
-        and not (no_place and names_place(f.text))
-    ]
+    return (
+        fits(text, kind)
+        and not asked(text, question)
+        and (measure is None or carries(text, measure))
+        and (not asks_name_of(question) or any(w[:1].isupper() for w in text.split()))
+        and not (no_place and names_place(text))
+    )
+
+
+def pick(found: Sequence[Found], kind: QuestionKind, question: str, ruled: str) -> Found | None:
+    """The reader's answer: the best one of the question's kind that is not the question's own
+    words; or the best one agreeing with the rules' short answer `ruled`, when one does with a
+    score near the best (the two err apart: measured in docs/reader.md)."""
+    usable = [f for f in found if answers(f.text, kind, question)]
     if not usable:
         return None
     if ruled and len(ruled.split()) <= AGREE_WORDS:

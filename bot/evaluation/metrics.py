@@ -4,6 +4,8 @@ are in bot.evaluation.runner's docstring)."""
 from __future__ import annotations
 
 import re
+import string
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -61,6 +63,29 @@ def short_answer(text: str, limit: int = ANSWER_WORDS) -> str:
     return " ".join(line.split()[:limit])
 
 
+_PUNCTUATION = str.maketrans("", "", string.punctuation)
+
+
+def rtqa_normalise(text: str) -> str:
+    """RealTimeQA's normalisation: lower case, punctuation and extra spaces removed; unlike
+    SQuAD's, articles stay."""
+    return " ".join(text.lower().translate(_PUNCTUATION).split())
+
+
+def exact_match(prediction: str, gold: str) -> bool:
+    return rtqa_normalise(prediction) == rtqa_normalise(gold)
+
+
+def token_f1(prediction: str, gold: str) -> float:
+    """F1 over the normalised tokens of the prediction and the gold answer."""
+    ours, theirs = rtqa_normalise(prediction).split(), rtqa_normalise(gold).split()
+    same = sum((Counter(ours) & Counter(theirs)).values())
+    if not same:
+        return 0.0
+    precision, recall = same / len(ours), same / len(theirs)
+    return 2 * precision * recall / (precision + recall)
+
+
 def share(flags: Sequence[bool]) -> float | None:
     return sum(flags) / len(flags) if flags else None
 
@@ -84,6 +109,8 @@ class Scores:
     choice_correct: bool | None = None
     cited: int = 0  # cited paragraphs of a correct answer
     cited_with_gold: int = 0
+    exact: bool | None = None  # RealTimeQA's exact match of the answer line
+    f1: float | None = None  # and its token F1
 
     @property
     def citation_precision(self) -> float | None:
@@ -93,7 +120,8 @@ class Scores:
 def score(question: Question, answer: Answer, latency_ms: float, choice: int | None) -> Scores:
     gold = question.gold
     scored = question.gold_in_corpus
-    correct = not answer.abstained and contains_answer(short_answer(answer.text), gold)
+    line = "" if answer.abstained else short_answer(answer.text)
+    correct = not answer.abstained and contains_answer(line, gold)
     cited = [c.paragraph_text for c in answer.citations] if scored and correct else []
     return Scores(
         type=question.type,
@@ -108,6 +136,8 @@ def score(question: Question, answer: Answer, latency_ms: float, choice: int | N
         ),
         cited=len(cited),
         cited_with_gold=sum(contains_answer(text, gold) for text in cited),
+        exact=exact_match(line, gold) if scored else None,
+        f1=token_f1(line, gold) if scored else None,
     )
 
 
@@ -126,6 +156,8 @@ def summarise(rows: Sequence[Scores]) -> dict:
         "hits@10": hits_at(ranks, 10),
         "mrr@10": mrr(ranks),
         "answer_accuracy": share([bool(r.correct) for r in with_gold]),
+        "exact_match": share([bool(r.exact) for r in with_gold]),
+        "f1": sum(r.f1 or 0.0 for r in with_gold) / len(with_gold) if with_gold else None,
         "choice_questions": len(choices),
         "choice_accuracy": share(choices),
         "citation_precision": sum(r.cited_with_gold for r in rows) / cited if cited else None,

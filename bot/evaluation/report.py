@@ -15,6 +15,8 @@ _COLUMNS = (
     ("Hits@10", "hits@10"),
     ("MRR@10", "mrr@10"),
     ("answer", "answer_accuracy"),
+    ("EM", "exact_match"),
+    ("F1", "f1"),
     ("choice", "choice_accuracy"),
     ("cite P", "citation_precision"),
     ("abstain", "abstention"),

@@ -28,23 +28,25 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import click
 from tqdm import tqdm
 
 from bot.answering import AnswerContext, answer_question, choose
-from bot.answering.reading import SpanReader
-from bot.config import Settings
+from bot.config import ReaderKind, Settings
 from bot.evaluation.baseline import DenseBaseline, cached_vectors, chunk_articles
 from bot.evaluation.data import EvalDataError, Question, read_questions
 from bot.evaluation.metrics import MAX_RANK, Scores, score, summarise_by_type
 from bot.evaluation.report import format_comparison, format_table, plot_hits_curve, plot_latency
 from bot.language.en.places import load_gazetteers
-from bot.reader.model import ReaderError, load_reader
+from bot.lm.model import ModelError
+from bot.reader.model import ReaderError
 from bot.surfaces.answer_json import answer_to_json
+from bot.surfaces.readers import Readers, open_readers
 from bot.surfaces.terminal.progress import TqdmProgress
 from bot.types import Answer
 from index.build import build_index
@@ -151,7 +153,9 @@ class EvalOptions:
     as_of_field: str | None = None
     limit: int | None = None
     baseline: bool = False
-    rules: bool = False  # also answer by the rules alone, side by side with the reader
+    # Other readers answering the same questions from the same index, side by side with the
+    # one the settings choose (NEWSBOT_READER), each in `{kind}_results.jsonl`.
+    compare: tuple[ReaderKind, ...] = ()
     plot: bool = False
     progress: bool = False
 
@@ -206,33 +210,51 @@ def make_baseline(
     return DenseBaseline(chunks, vectors, embedder)
 
 
+def _ask(ctx: AnswerContext, question: Question) -> Answer:
+    return answer_question(ctx, question.question, as_of=question.as_of)
+
+
 def run_eval(
-    settings: Settings, embedder: Embedder, options: EvalOptions, reader: SpanReader | None = None
+    settings: Settings,
+    embedder: Embedder,
+    options: EvalOptions,
+    readers: Mapping[ReaderKind, Readers] | None = None,
+    questions: Sequence[Question] | None = None,
 ) -> dict:
-    """Evaluate newsbot (with `reader`, and by the rules alone with `options.rules`; and the
-    baseline) on the question file; returns summary.json's content."""
-    questions = load_questions(options)
+    """Evaluate newsbot with the first reader of `readers` (none given: the rules alone) and,
+    beside it, those of `options.compare` (loaded in `readers` too), and the baseline, on the
+    question file; returns summary.json's content."""
+    readers = readers or {ReaderKind.RULES: Readers()}
+    main = next(iter(readers))
+    questions = questions or load_questions(options)
     options.out_dir.mkdir(parents=True, exist_ok=True)
     eval_settings = index_corpus(settings, embedder, options)
-    ctx = AnswerContext(open_index(eval_settings.data_dir), embedder, eval_settings, reader)
+    index = open_index(eval_settings.data_dir)
     load_gazetteers()  # a one-time cost, not one question's
+
+    def context(kind: ReaderKind) -> AnswerContext:
+        chosen = readers[kind]
+        return AnswerContext(index, embedder, eval_settings, chosen.reader, chosen.model)
+
+    ctx = context(main)
     rows = run_questions(
         "newsbot",
         questions,
-        lambda q: answer_question(ctx, q.question, as_of=q.as_of),
+        partial(_ask, ctx),
         lambda q: choose(ctx, q.question, q.choices, as_of=q.as_of),
         options.out_dir / "results.jsonl",
         progress=options.progress,
     )
-    rules_rows = None
-    if options.rules and reader is not None:
-        by_rules = replace(ctx, reader=None)
-        rules_rows = run_questions(
-            "rules",
+    compared: dict[str, list[Scores]] = {}
+    for kind in options.compare:
+        if kind == main:
+            continue
+        compared[kind.value] = run_questions(
+            kind.value,
             questions,
-            lambda q: answer_question(by_rules, q.question, as_of=q.as_of),
+            partial(_ask, context(kind)),
             None,
-            options.out_dir / "rules_results.jsonl",
+            options.out_dir / f"{kind.value}_results.jsonl",
             progress=options.progress,
         )
     summary: dict = {
@@ -244,11 +266,11 @@ def run_eval(
         "faiss_index": settings.faiss_index,
         "newsbot": summarise_by_type(rows),
     }
-    summary["reader"] = reader is not None
+    summary["reader"] = main.value
     latencies = {"newsbot": [r.latency_ms for r in rows]}
-    if rules_rows is not None:
-        summary["rules"] = summarise_by_type(rules_rows)
-        latencies["rules"] = [r.latency_ms for r in rules_rows]
+    for name, other_rows in compared.items():
+        summary[name] = summarise_by_type(other_rows)
+        latencies[name] = [r.latency_ms for r in other_rows]
     if options.baseline:
         paths = list(options.corpus or settings.corpus_paths)
         baseline = make_baseline(settings, embedder, paths, options.progress)
@@ -276,12 +298,13 @@ def run_eval(
 def format_report(summary: dict) -> str:
     overall = summary["newsbot"]["overall"]
     parts = [
-        f"newsbot on {overall['questions']} questions "
+        f"newsbot ({summary['reader']} reader) on {overall['questions']} questions "
         f"({overall['with_gold']} with the answer in the corpus):",
         format_table(summary["newsbot"]),
     ]
-    if "rules" in summary:
-        parts += ["", "by the rules alone (no reader):", format_table(summary["rules"])]
+    for kind in ReaderKind:
+        if kind.value in summary:
+            parts += ["", f"the same with the {kind.value} reader:", format_table(summary[kind])]
     if "baseline" in summary:
         parts += [
             "",
@@ -324,8 +347,12 @@ def format_report(summary: dict) -> str:
 )
 @click.option("--baseline", is_flag=True, help="Also run the dense-only tutorial pipeline.")
 @click.option(
-    "--rules", is_flag=True, help="Also answer by the rules alone, beside the reader's answers."
+    "--compare",
+    multiple=True,
+    type=click.Choice([k.value for k in ReaderKind]),
+    help="Also answer with this reader, side by side (repeatable): lm, minilm or rules.",
 )
+@click.option("--rules", is_flag=True, help="Also answer by the rules alone (--compare rules).")
 @click.option("--plot", is_flag=True, help="Write hits_at_k.png and latency.png.")
 @click.pass_obj
 def eval_cmd(
@@ -336,6 +363,7 @@ def eval_cmd(
     limit: int | None,
     out_dir: Path,
     baseline: bool,
+    compare: tuple[str, ...],
     rules: bool,
     plot: bool,
 ) -> None:
@@ -347,15 +375,19 @@ def eval_cmd(
         as_of_field=as_of_field,
         limit=limit,
         baseline=baseline,
-        rules=rules,
+        compare=tuple(dict.fromkeys([*map(ReaderKind, compare), *[ReaderKind.RULES] * rules])),
         plot=plot,
         progress=True,
     )
     embedder = SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size)
     try:
-        reader = load_reader(settings.reader_weights, settings.embedding_model, settings.reader)
-        summary = run_eval(settings, embedder, options, reader)
-    except (EvalDataError, StoreError, EmbedderError, ReaderError) as exc:
+        questions = load_questions(options)  # a bad file says so before the models load
+        readers = {
+            kind: open_readers(settings.model_copy(update={"reader": kind}))
+            for kind in dict.fromkeys([settings.reader, *options.compare])
+        }
+        summary = run_eval(settings, embedder, options, readers, questions)
+    except (EvalDataError, StoreError, EmbedderError, ReaderError, ModelError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(format_report(summary))
     click.echo(f"\nresults in {out_dir}/")

@@ -87,7 +87,7 @@ class Reader:
         if not weights.is_file():
             raise ReaderError(
                 f"No reader weights at {weights}: run `make reader` (or `newsbot train-reader`), "
-                "or set NEWSBOT_READER=false to answer by the rules alone."
+                "or set NEWSBOT_READER=rules to answer by the rules alone."
             )
         model = base_model(base)
         state = {k: v.to(torch.float32) for k, v in load_file(str(weights)).items()}
@@ -149,10 +149,8 @@ def best_span(start: Any, end: Any, mask: Any) -> tuple[int, int, float, float]:
     return i, j, float(pair[i, j]), null
 
 
-def load_reader(weights: Path, base: str, enabled: bool) -> Reader | None:
-    """The reader newsbot answers with, loaded once at start-up; None when it is turned off."""
-    if not enabled:
-        return None
+def load_reader(weights: Path, base: str) -> Reader:
+    """The MiniLM reader, loaded once at start-up and warmed up."""
     reader = Reader.load(weights, resolve_model_path(base))
     reader.read("warm-up?", ["warm-up"])  # the first call pays for lazy set-up; not a user
     return reader

@@ -35,5 +35,7 @@ def answer_to_json(answer: Answer) -> dict:
         "line": answer.line,
         "declined_because": answer.declined_because,
         "reader": None if answer.reader is None else asdict(answer.reader),
+        # The language model's raw reply for each window it read, and what grounding made of it.
+        "model": None if answer.model is None else asdict(answer.model),
         "note": answer.note,
     }

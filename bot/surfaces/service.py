@@ -6,13 +6,13 @@ import threading
 from datetime import date
 
 from bot.answering import AnswerContext, Turn, answer_question
-from bot.answering.reading import SpanReader
 from bot.config import Settings
 from bot.language.en.places import load_gazetteers
 from bot.surfaces.conversations import ConversationStore
+from bot.surfaces.readers import Readers
 from bot.types import Answer
 from index.embedder import Embedder
-from index.store import current_generation, open_index
+from index.store import NewsIndex, current_generation, open_index
 
 CONVERSATIONS_DB = "conversations.db"
 
@@ -22,11 +22,11 @@ class NewsService:
     stories show without a restart."""
 
     def __init__(
-        self, settings: Settings, embedder: Embedder, reader: SpanReader | None = None
+        self, settings: Settings, embedder: Embedder, readers: Readers | None = None
     ) -> None:
         self.settings = settings
         self.embedder = embedder
-        self.reader = reader
+        self.readers = readers or Readers()
         self.conversations = ConversationStore(settings.data_dir / CONVERSATIONS_DB)
         self._lock = threading.Lock()
         self._context: AnswerContext | None = None
@@ -37,14 +37,15 @@ class NewsService:
         live = current_generation(self.settings.data_dir)
         with self._lock:
             if self._context is None or live is None or self._context.index.path != live:
-                self._context = AnswerContext(
-                    open_index(self.settings.data_dir), self.embedder, self.settings, self.reader
-                )
+                self._context = self._open(open_index(self.settings.data_dir))
             elif self._context.index.appended_since():
-                self._context = AnswerContext(
-                    self._context.index.refreshed(), self.embedder, self.settings, self.reader
-                )
+                self._context = self._open(self._context.index.refreshed())
             return self._context
+
+    def _open(self, index: NewsIndex) -> AnswerContext:
+        return AnswerContext(
+            index, self.embedder, self.settings, self.readers.reader, self.readers.model
+        )
 
     def ask(self, conversation: str, question: str, *, as_of: date | None = None) -> Answer:
         history = self.conversations.history(conversation)

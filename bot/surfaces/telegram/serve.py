@@ -17,8 +17,10 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
-from bot.reader.model import ReaderError, load_reader
+from bot.lm.model import ModelError
+from bot.reader.model import ReaderError
 from bot.surfaces import messages
+from bot.surfaces.readers import open_readers
 from bot.surfaces.service import NewsService
 from bot.surfaces.telegram.app import ALLOWED_UPDATES, build_application, newsbot_of, webhook_secret
 from index.build import build_index
@@ -100,11 +102,10 @@ def run_bot(settings: Settings, webhook: bool = False) -> None:
     embedder = SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size)
     try:
         ensure_index(settings, embedder)
-        reader = load_reader(settings.reader_weights, settings.embedding_model, settings.reader)
-        service = NewsService(settings, embedder, reader)
+        service = NewsService(settings, embedder, open_readers(settings))
         service.context()
         embedder.encode(["warm-up"])  # load the model now, not on the first question
-    except (StoreError, EmbedderError, ReaderError) as exc:
+    except (StoreError, EmbedderError, ReaderError, ModelError) as exc:
         raise click.ClickException(str(exc)) from exc
     app = build_application(settings, service, embedder)
     try:

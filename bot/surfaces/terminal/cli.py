@@ -12,12 +12,15 @@ import click
 from pydantic import ValidationError
 
 from bot.answering.latest import LATEST_STORIES, latest
-from bot.config import Settings
+from bot.config import ReaderKind, Settings
 from bot.evaluation.runner import eval_cmd
+from bot.lm.cli import model_cmd
+from bot.lm.model import ModelError
 from bot.reader.cli import train_reader_cmd, tune_reader_cmd
-from bot.reader.model import Reader, ReaderError, load_reader
+from bot.reader.model import ReaderError
 from bot.surfaces.answer_json import answer_to_json
 from bot.surfaces.messages import question_problem
+from bot.surfaces.readers import Readers, open_readers
 from bot.surfaces.service import NewsService
 from bot.surfaces.terminal.feeds import feeds_cmd
 from bot.surfaces.terminal.format import format_answer
@@ -28,21 +31,26 @@ from index.store import StoreError, open_index
 log = logging.getLogger("newsbot")
 
 
-def make_reader(settings: Settings) -> Reader | None:
-    """The trained reader (None with NEWSBOT_READER=false or --no-reader)."""
+def make_readers(settings: Settings) -> Readers:
+    """The reader NEWSBOT_READER (or --reader) chooses, loaded."""
     try:
-        return load_reader(settings.reader_weights, settings.embedding_model, settings.reader)
-    except (ReaderError, EmbedderError) as exc:
+        return open_readers(settings)
+    except (ReaderError, ModelError, EmbedderError) as exc:
         raise click.ClickException(str(exc)) from exc
 
 
 @click.group()
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens (to stderr).")
 @click.option(
-    "--no-reader", is_flag=True, help="Answer by the English rules alone (NEWSBOT_READER=false)."
+    "--reader",
+    type=click.Choice([k.value for k in ReaderKind]),
+    help="Who reads the evidence (NEWSBOT_READER): lm (default), minilm (fast) or rules.",
+)
+@click.option(
+    "--no-reader", is_flag=True, help="Answer by the English rules alone (--reader rules)."
 )
 @click.pass_context
-def cli(ctx: click.Context, verbose: bool, no_reader: bool) -> None:
+def cli(ctx: click.Context, verbose: bool, reader: str | None, no_reader: bool) -> None:
     """newsbot: answers questions about news, citing the exact paragraph."""
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
@@ -54,8 +62,9 @@ def cli(ctx: click.Context, verbose: bool, no_reader: bool) -> None:
         ctx.obj = Settings()
     except ValidationError as exc:
         raise click.ClickException(f"Invalid settings: {exc}") from exc
-    if no_reader:
-        ctx.obj = ctx.obj.model_copy(update={"reader": False})
+    chosen = ReaderKind.RULES if no_reader else ReaderKind(reader) if reader else None
+    if chosen is not None:
+        ctx.obj = ctx.obj.model_copy(update={"reader": chosen})
 
 
 @cli.command("index")
@@ -90,7 +99,7 @@ def stats_cmd(settings: Settings) -> None:
 
 
 def open_service(settings: Settings) -> NewsService:
-    service = NewsService(settings, make_embedder(settings), make_reader(settings))
+    service = NewsService(settings, make_embedder(settings), make_readers(settings))
     try:
         service.context()
     except StoreError as exc:
@@ -181,6 +190,7 @@ def serve_cmd(settings: Settings, webhook: bool) -> None:
 
 cli.add_command(eval_cmd)
 cli.add_command(feeds_cmd)
+cli.add_command(model_cmd)
 cli.add_command(train_reader_cmd)
 cli.add_command(tune_reader_cmd)
 

@@ -65,6 +65,19 @@ def format_answer(answer: Answer, *, color: bool = False, debug: bool = False) -
             lines.append(
                 style(f"reader: {found}, margin {r.margin:.2f}, score {r.score:.2f}", dim=True)
             )
+        if answer.model is not None:
+            m = answer.model
+            lines.append(style(f"model: {m.model}, prompt v{m.prompt_version}", dim=True))
+            for w in m.windows:
+                where = "¶" + ",".join(map(str, w.paragraphs))
+                lines.append(
+                    style(
+                        f"  read {w.article_id} {where}: said {w.reply.strip()!r} -> {w.verdict} "
+                        f"({w.tokens_in} tokens in, {w.tokens_cached} cached, {w.tokens_out} out, "
+                        f"{w.ms:.0f} ms)",
+                        dim=True,
+                    )
+                )
         if answer.declined_because:
             lines.append(style(f"declined: {answer.declined_because}", dim=True))
         for i, p in enumerate(answer.passages[:5], 1):

@@ -1,0 +1,75 @@
+"""Grounding: a language model's reply is only a claim until its words are found in the text
+it read. Pure functions over text; case, curly quotes, dashes and runs of spaces do not count
+as differences, anything else does."""
+
+from __future__ import annotations
+
+_FOLD = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "′": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "″": '"',
+        "‐": "-",
+        "‑": "-",
+        "‒": "-",
+        "–": "-",
+        "—": "-",
+        "―": "-",
+        "−": "-",
+    }
+)
+# What a reply may carry around the phrase it copied: quotes, brackets, a closing full stop.
+_EDGES = " \t\n\"'“”‘’«»()[]*`.,;:!?"
+
+
+def folded(text: str) -> tuple[str, list[int]]:
+    """`text` lower-cased with quotes and dashes unified and each run of white space one
+    space, and for every character of that the offset of the character it came from."""
+    out: list[str] = []
+    at: list[int] = []
+    space = False
+    for i, c in enumerate(text):
+        if c.isspace():
+            if out and not space:
+                out.append(" ")
+                at.append(i)
+            space = True
+            continue
+        space = False
+        for f in c.lower().translate(_FOLD):
+            out.append(f)
+            at.append(i)
+    if out and out[-1] == " ":
+        out.pop()
+        at.pop()
+    return "".join(out), at
+
+
+def locate(phrase: str, text: str) -> tuple[int, int] | None:
+    """Where `phrase` stands in `text` (start, end offsets), or None. A reply's full stop or
+    quotes around the phrase are not part of it ("U.S." keeps its stops where the text has
+    them)."""
+    hay, at = folded(text)
+    for candidate in dict.fromkeys((phrase.strip(), phrase.strip(_EDGES))):
+        needle, _ = folded(candidate)
+        if not any(c.isalnum() for c in needle):
+            continue
+        start = hay.find(needle)
+        while start >= 0:
+            end = start + len(needle)
+            if _whole_words(hay, start, end):
+                return at[start], at[end - 1] + 1
+            start = hay.find(needle, start + 1)
+    return None
+
+
+def _whole_words(hay: str, start: int, end: int) -> bool:
+    """Does hay[start:end] begin and end at word edges ("Ten" is no phrase of "Tennessee")?"""
+    before = start == 0 or not (hay[start - 1].isalnum() and hay[start].isalnum())
+    after = end == len(hay) or not (hay[end].isalnum() and hay[end - 1].isalnum())
+    return before and after

@@ -1,0 +1,201 @@
+"""The language-model reader stage: the model reads one tight window of evidence (the best
+sentence's paragraph with its neighbours, title and date) and copies the answer from it, or
+says the window does not answer; then the next window, up to MODEL_WINDOWS.
+
+What the model says is a claim. Grounding makes it an answer: its words must stand in the
+window (bot.answering.grounding), and the paragraph holding them is the one cited, its sentence
+the quote. A reply found in no window, or not of the kind the question asks for, is no answer.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from bot.answering.evidence import Evidence
+from bot.answering.grounding import locate
+from bot.answering.reading import answers
+from bot.language.en.questions import QuestionKind
+from bot.lm.model import LanguageModel
+from bot.lm.prompt import Prompt
+from bot.types import ModelNote, WindowRead
+from index.text.sentences import sentence_spans
+
+# Windows read at most per question: each costs ~2 s on two cores, so two keep p95 near 6 s; a
+# small model reads one tight window better than two at once (docs/lm-reader.md).
+MODEL_WINDOWS = 2
+# Words in a window: the best sentence's paragraph, then its neighbours while they fit; a longer
+# paragraph is cut to the sentences around the best one.
+WINDOW_WORDS = 150
+# The reply's tokens: a phrase, not a sentence; a reply cut here is rarely one that grounds.
+MAX_REPLY_TOKENS = 32
+
+# Verdicts on one window's reply (WindowRead.verdict).
+ANSWERED = "answer"
+NOT_STATED = "not stated"
+NOT_IN_WINDOW = "not in the window"
+WRONG_KIND = "not of the kind asked"
+
+Paragraphs = Mapping[int, tuple[str, str]]  # ordinal -> (paragraph id, text) of one article
+
+
+@dataclass(frozen=True)
+class Window:
+    """What the model reads for one evidence sentence: whole paragraphs (ordinal, text) of its
+    article, and the text as the model sees it (a long paragraph cut to whole sentences)."""
+
+    evidence: Evidence
+    paragraphs: tuple[tuple[int, str], ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class ModelAnswer:
+    """The grounded phrase as it stands in the cited paragraph, the evidence sentence that
+    holds it (in its paragraph), and what the model did."""
+
+    text: str
+    support: Evidence
+    note: ModelNote
+    ms: float
+
+
+@dataclass(frozen=True)
+class ModelDeclined:
+    """No window answered: what the model said of each."""
+
+    note: ModelNote
+    ms: float
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _cut(paragraph: str, sentence: str, words: int) -> str:
+    """The whole sentences of `paragraph` around `sentence`, within `words` (at least the
+    sentence itself)."""
+    spans = sentence_spans(paragraph) or [(0, len(paragraph))]
+    at = paragraph.find(sentence)
+    i = next((n for n, (a, b) in enumerate(spans) if a <= max(at, 0) < b), 0)
+    lo = hi = i
+    used = _words(paragraph[spans[i][0] : spans[i][1]])
+    while True:
+        grew = False
+        for j in (hi + 1, lo - 1):
+            if 0 <= j < len(spans) and used + _words(paragraph[spans[j][0] : spans[j][1]]) <= words:
+                used += _words(paragraph[spans[j][0] : spans[j][1]])
+                lo, hi = min(lo, j), max(hi, j)
+                grew = True
+        if not grew:
+            return paragraph[spans[lo][0] : spans[hi][1]]
+
+
+def window_of(e: Evidence, article: Paragraphs, words: int = WINDOW_WORDS) -> Window:
+    """The window around evidence sentence `e`: its paragraph, then the next and the previous
+    paragraphs of its article in turn while the window stays within `words`."""
+    if _words(e.paragraph_text) >= words:
+        return Window(e, ((e.paragraph, e.paragraph_text),), _cut(e.paragraph_text, e.text, words))
+    lo = hi = e.paragraph
+    used = _words(e.paragraph_text)
+    grew = True
+    while grew:
+        grew = False
+        for j in (hi + 1, lo - 1):
+            if j in article and used + _words(article[j][1]) <= words:
+                used += _words(article[j][1])
+                lo, hi = min(lo, j), max(hi, j)
+                grew = True
+    texts = {j: (article[j][1] if j in article else e.paragraph_text) for j in range(lo, hi + 1)}
+    texts[e.paragraph] = e.paragraph_text
+    paragraphs = tuple(sorted(texts.items()))
+    return Window(e, paragraphs, "\n\n".join(t for _, t in paragraphs))
+
+
+def windows_for(
+    evidence: Sequence[Evidence], articles: Mapping[str, Paragraphs], limit: int = MODEL_WINDOWS
+) -> list[Window]:
+    """Windows around the best evidence sentences, best first, none repeating a paragraph an
+    earlier window holds."""
+    out: list[Window] = []
+    seen: set[tuple[str, int]] = set()
+    for e in evidence:
+        if (e.hit.article_id, e.paragraph) in seen:
+            continue
+        w = window_of(e, articles.get(e.hit.article_id, {}))
+        seen.update((e.hit.article_id, j) for j, _ in w.paragraphs)
+        out.append(w)
+        if len(out) == limit:
+            break
+    return out
+
+
+def ground(reply: str, window: Window) -> Evidence | None:
+    """The evidence for `reply` in `window`: the sentence (within its whole paragraph) where
+    the reply's words stand; None when they stand nowhere in what the model read."""
+    if locate(reply, window.text) is None:
+        return None
+    for ordinal, paragraph in window.paragraphs:
+        found = locate(reply, paragraph)
+        if found is None:
+            continue
+        start, end = found
+        spans = sentence_spans(paragraph) or [(0, len(paragraph))]
+        first = next((a for a, b in spans if a <= start < b), spans[0][0])
+        last = next((b for a, b in spans if a < end <= b), spans[-1][1])
+        return replace(
+            window.evidence,
+            text=paragraph[first:last],
+            paragraph=ordinal,
+            paragraph_text=paragraph,
+        )
+    return None
+
+
+def read_with_model(
+    model: LanguageModel,
+    prompt: Prompt,
+    question: str,
+    kind: QuestionKind,
+    windows: Sequence[Window],
+) -> ModelAnswer | ModelDeclined:
+    """Ask the model about each window in turn until one answers with words of the window of
+    the kind the question asks for."""
+    started = time.perf_counter()
+    reads: list[WindowRead] = []
+    for w in windows:
+        hit = w.evidence.hit
+        messages = prompt.messages(question, hit.title, hit.published, w.text)
+        said = model.complete(messages, MAX_REPLY_TOKENS)
+        reply = said.text.strip()
+        support = None if prompt.declines(reply) else ground(reply, w)
+        phrase = ""
+        if support is not None:
+            a, b = locate(reply, support.paragraph_text) or (0, 0)
+            phrase = support.paragraph_text[a:b]
+        if prompt.declines(reply):
+            verdict = NOT_STATED
+        elif support is None:
+            verdict = NOT_IN_WINDOW
+        elif not answers(phrase, kind, question):
+            verdict = WRONG_KIND
+        else:
+            verdict = ANSWERED
+        reads.append(
+            WindowRead(
+                article_id=hit.article_id,
+                paragraphs=tuple(j for j, _ in w.paragraphs),
+                reply=said.text,
+                verdict=verdict,
+                tokens_in=said.tokens_in,
+                tokens_out=said.tokens_out,
+                tokens_cached=said.tokens_cached,
+                ms=round(said.ms, 1),
+            )
+        )
+        if verdict == ANSWERED and support is not None:
+            note = ModelNote(model.name, prompt.version, tuple(reads))
+            return ModelAnswer(phrase, support, note, (time.perf_counter() - started) * 1000)
+    note = ModelNote(model.name, prompt.version, tuple(reads))
+    return ModelDeclined(note, (time.perf_counter() - started) * 1000)
