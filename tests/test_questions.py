@@ -40,7 +40,7 @@ from bot.language.en.questions import (
     role_words,
     states_attitude,
 )
-from bot.language.en.verbs import mentions_verb, says_verb_of
+from bot.language.en.verbs import asked_verb, mentions_verb, says_verb_of
 from index.search.hybrid import Hit, fts_query, query_terms, widen
 from index.text.dates import day_of, resolve
 
@@ -856,12 +856,14 @@ def test_what_someone_did_and_what_kind_of_name_is_asked_for() -> None:
 
 def test_both_sides_of_a_verb_and_its_subject() -> None:
     sentence = "A Russian diplomat said Moscow has warned the United States against it."
-    assert relation("Who warned whom?", sentence) == "Moscow has warned the United States"
+    assert relation(asked_verb("Who warned whom?"), sentence) == (
+        "Moscow has warned the United States"
+    )
     # One clause, and not a name the question gives.
     sentence = "Then England opened the scoring, when Harry Kane scored a close-ranged shot."
     question = "Who scored for England against Tunisia?"
-    assert relation(question, sentence) is None
-    assert subject(question, sentence) == "Harry Kane"
+    assert relation(asked_verb(question), sentence) is None
+    assert subject(question, asked_verb(question), sentence) == "Harry Kane"
 
 
 def test_days_an_article_names_relative_to_its_date() -> None:

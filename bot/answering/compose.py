@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from bot.answering.context import AnswerContext
 from bot.answering.evidence import Evidence
+from bot.answering.question import Question
 from bot.answering.reading import Said
 from bot.surfaces import messages
 from bot.types import Answer, Citation, Passage
@@ -74,15 +75,13 @@ def passages_of(hits: Sequence[Hit]) -> tuple[Passage, ...]:
     )
 
 
-def abstain(
-    ctx: AnswerContext, question: str, resolved: str, hits: Sequence[Hit], timings: dict
-) -> Answer:
+def abstain(ctx: AnswerContext, q: Question, hits: Sequence[Hit], timings: dict) -> Answer:
     info_newest = newest_date(ctx.index)
     count = ctx.index.article_count()
     text = messages.NOTHING_FOUND.format(
         count=count, newest=info_newest.isoformat() if info_newest else "an unknown date"
     )
-    return Answer(question, text, True, (), passages_of(hits), timings, resolved)
+    return Answer(q.text, text, True, (), passages_of(hits), timings, q.resolved)
 
 
 def said_of(e: Evidence) -> Said:

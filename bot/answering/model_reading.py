@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 
 from bot.answering.evidence import Evidence
 from bot.answering.grounding import locate
+from bot.answering.question import Question
 from bot.answering.reading import answers
-from bot.language.en.questions import QuestionKind
 from bot.lm.model import LanguageModel
 from bot.lm.prompt import Prompt
 from bot.types import ModelNote, WindowRead
@@ -156,8 +156,7 @@ def ground(reply: str, window: Window) -> Evidence | None:
 def read_with_model(
     model: LanguageModel,
     prompt: Prompt,
-    question: str,
-    kind: QuestionKind,
+    q: Question,
     windows: Sequence[Window],
 ) -> ModelAnswer | ModelDeclined:
     """Ask the model about each window in turn until one answers with words of the window of
@@ -166,7 +165,7 @@ def read_with_model(
     reads: list[WindowRead] = []
     for w in windows:
         hit = w.evidence.hit
-        messages = prompt.messages(question, hit.title, hit.published, w.text)
+        messages = prompt.messages(q.resolved, hit.title, hit.published, w.text)
         said = model.complete(messages, MAX_REPLY_TOKENS)
         reply = said.text.strip()
         support = None if prompt.declines(reply) else ground(reply, w)
@@ -178,7 +177,7 @@ def read_with_model(
             verdict = NOT_STATED
         elif support is None:
             verdict = NOT_IN_WINDOW
-        elif not answers(phrase, kind, question):
+        elif not answers(phrase, q):
             verdict = WRONG_KIND
         else:
             verdict = ANSWERED

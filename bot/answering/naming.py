@@ -20,16 +20,16 @@ from bot.language.en.questions import (
     AnswerType,
     kind_words,
 )
-from bot.language.en.verbs import asked_verb, verb_stems
+from bot.language.en.verbs import verb_stems
 from index.search import (
     query_terms,
 )
 from index.text.sentences import sentence_spans
 
 
-def relation(question: str, sentence: str) -> str | None:
-    """For "who warned whom": the sentence's words from the actor to the target of the verb."""
-    verb = asked_verb(question)
+def relation(verb: str | None, sentence: str) -> str | None:
+    """For "who warned whom" (`verb`: "warned"): the sentence's words from the actor to the
+    target of the verb."""
     if verb is None:
         return None
     stems = tuple(verb_stems(verb))
@@ -51,10 +51,9 @@ def relation(question: str, sentence: str) -> str | None:
 SUBJECT_GAP = 3  # words between a name and the verb it is the subject of ("Ryabkov has said")
 
 
-def subject(question: str, sentence: str) -> str | None:
-    """For "who VERB ...": the name doing the verb, "Ryabkov" in '"...," Ryabkov said' or in
-    '"...," said Ryabkov'."""
-    verb = asked_verb(question)
+def subject(question: str, verb: str | None, sentence: str) -> str | None:
+    """For "who VERB ..." (`verb`, of `question`): the name doing the verb, "Ryabkov" in
+    '"...," Ryabkov said' or in '"...," said Ryabkov'."""
     if verb is None:
         return None
     stems = tuple(verb_stems(verb))

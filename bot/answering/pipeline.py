@@ -19,9 +19,9 @@ from bot.answering.evidence import (
     Evidence,
     rerank_passages,
 )
-from bot.answering.followup import resolve_follow_up, split_follow_up
 from bot.answering.model_reading import ModelDeclined, read_with_model, windows_for
 from bot.answering.naming import name_places, relation
+from bot.answering.question import Question, parse_question
 from bot.answering.reading import Read, agrees, read_answer
 from bot.answering.rules import by_rules
 from bot.language.en.extract import (
@@ -34,9 +34,6 @@ from bot.language.en.places import (
 )
 from bot.language.en.questions import (
     AnswerType,
-    QuestionKind,
-    classify,
-    named_sources,
 )
 from bot.lm.prompt import load_prompt
 from bot.surfaces import messages
@@ -50,7 +47,6 @@ from index.search import (
 )
 from index.search.fusion import rrf_scores
 from index.text import dates
-from index.text.dates import DateWindow
 
 # The rules' declines the reader cannot overrule: its no-answer score misses these near misses
 # ("Who won the 2018 World Cup?" of a story about its fifth day). Measured: docs/reader.md.
@@ -59,17 +55,10 @@ RULE_VETOES = frozenset({Declined.NO_VERB, Declined.NO_ANSWER_OF_KIND})
 MODEL_EVIDENCE = 6
 
 
-def search_query(
-    ctx: AnswerContext, question: str, today: date, text: str | None = None
-) -> SearchQuery:
-    """What is searched for `question` asked on `today`: its words (or `text`, a follow-up with
-    its borrowed context), its time window, the outlets it names, and the week before today."""
-    return SearchQuery(
-        text=text or question,
-        window=dates.resolve(question, today),
-        sources=named_sources(question, ctx.sources),
-        recent=dates.recent(today),
-    )
+def search_query(q: Question, text: str | None = None) -> SearchQuery:
+    """What is searched for `q`: its words (or `text`), its time window, the outlets it names,
+    and the week before the day it is asked."""
+    return SearchQuery(text=text or q.resolved, window=q.window, sources=q.sources, recent=q.recent)
 
 
 def answer_question(
@@ -81,21 +70,18 @@ def answer_question(
 ) -> Answer:
     """Answer `question` from the index, citing the paragraphs that say so, or abstain."""
     started = time.perf_counter()
-    resolved = resolve_follow_up(question.strip(), history)
-    query = search_query(ctx, question, as_of or date.today(), text=resolved)
+    q = parse_question(question, history=history, today=as_of, sources=ctx.sources)
+    query = search_query(q)
     k = ctx.settings.top_k
     pool = max(k, RERANK_PASSAGES)
     chars = ctx.settings.passage_chars
     result = search(ctx.index, ctx.embedder, query, k=pool, passage_chars=chars)
     timings = dict(result.timings_ms)
     hits = result.hits
-    own, context = split_follow_up(resolved)
-    if context and query_terms(own):
+    if q.context and query_terms(q.own):
         # A follow-up that names something new ("and what did Lavrov say?") is searched on
         # its own words too, so the borrowed context does not drown them.
-        alone = search(
-            ctx.index, ctx.embedder, replace(query, text=own), k=pool, passage_chars=chars
-        )
+        alone = search(ctx.index, ctx.embedder, search_query(q, q.own), k=pool, passage_chars=chars)
         by_chunk = {h.chunk: h for h in [*hits, *alone.hits]}
         # Ranks from 0 here, as this fusion was measured (the search's own counts from 1).
         fused = rrf_scores([[h.chunk for h in alone.hits], [h.chunk for h in hits]], first_rank=0)
@@ -105,35 +91,33 @@ def answer_question(
 
     def decline(why: Declined) -> Answer:
         timings["total"] = (time.perf_counter() - started) * 1000
-        return replace(abstain(ctx, question, resolved, hits, timings), declined_because=why)
+        return replace(abstain(ctx, q, hits, timings), declined_because=why)
 
     t = time.perf_counter()
-    ranked, evidence = rerank_passages(ctx, resolved, result.query_vector, hits)
+    ranked, evidence = rerank_passages(ctx, q.resolved, result.query_vector, hits)
     hits = ranked[:k]
     timings["sentences"] = (time.perf_counter() - t) * 1000
     if not evidence or evidence[0].score < ABSTAIN_BELOW:
         return decline(Declined.WEAK_EVIDENCE)
 
-    kind = classify(own)
     if ctx.model is not None:
-        answer = _model_answer(ctx, question, resolved, kind, evidence, hits, timings, started)
-        return with_age_note(answer, query.window, query.recent)
-    ruled = by_rules(ctx, question, resolved, own, kind, evidence, hits, timings, started)
-    if ctx.reader is None or kind.answer_type == AnswerType.OTHER:
+        return with_age_note(_model_answer(ctx, q, evidence, hits, timings, started), q)
+    ruled = by_rules(ctx, q, evidence, hits, timings, started)
+    if ctx.reader is None or q.kind.answer_type == AnswerType.OTHER:
         # "Why ...", "what did X do": the answer is a sentence, which the rules give.
-        return with_age_note(ruled, query.window, query.recent)
+        return with_age_note(ruled, q)
     if ruled.declined_because in RULE_VETOES:
         return ruled
-    answer = _reader_answer(ctx, question, resolved, kind, evidence, hits, timings, started, ruled)
-    return with_age_note(answer, query.window, query.recent)
+    return with_age_note(_reader_answer(ctx, q, evidence, hits, timings, started, ruled), q)
 
 
-def with_age_note(answer: Answer, window: DateWindow | None, recent: DateWindow | None) -> Answer:
+def with_age_note(answer: Answer, q: Question) -> Answer:
     """An answer to a question about the last days ("this week", "yesterday") whose evidence is
     older says so: it may be out of date."""
-    if answer.abstained or not answer.citations or window is None or recent is None:
+    window = q.window
+    if answer.abstained or not answer.citations or window is None:
         return answer
-    if window.end < recent.start:
+    if window.end < q.recent.start:
         return answer  # a question about the past ("in 2018", "last year")
     published = dates.parse_iso(answer.citations[0].published)
     if published is None or published >= window.start - dates.DATE_SLACK:
@@ -143,9 +127,7 @@ def with_age_note(answer: Answer, window: DateWindow | None, recent: DateWindow 
 
 def _reader_answer(
     ctx: AnswerContext,
-    question: str,
-    resolved: str,
-    kind: QuestionKind,
+    q: Question,
     evidence: Sequence[Evidence],
     hits: Sequence[Hit],
     timings: dict[str, float],
@@ -157,28 +139,24 @@ def _reader_answer(
     both sides of "who warned whom"); otherwise the rules only finish the reader's span."""
     assert ctx.reader is not None
     t = time.perf_counter()
-    read = read_answer(ctx.reader, resolved, kind, [said_of(e) for e in evidence], ruled.line)
+    read = read_answer(ctx.reader, q, [said_of(e) for e in evidence], ruled.line)
     timings["reader"] = read.ms
     if not isinstance(read, Read):
         timings["total"] = (time.perf_counter() - started) * 1000
         note = ReaderNote("", read.margin, read.margin)
-        answer = abstain(ctx, question, resolved, hits, timings)
+        answer = abstain(ctx, q, hits, timings)
         return replace(answer, declined_because=Declined.READER_NO_ANSWER, reader=note)
     if not ruled.abstained and agrees(read.text, ruled.line):
         timings["total"] = (time.perf_counter() - started) * 1000
         return replace(ruled, reader=ReaderNote(read.text, read.margin, read.score))
     support = [replace(evidence[i], text=sentence) for i, sentence in read.support]
     note = ReaderNote(read.text, read.margin, read.score)
-    return _answer_from(
-        ctx, question, resolved, kind, read.text, support, hits, timings, started, t, reader=note
-    )
+    return _answer_from(ctx, q, read.text, support, hits, timings, started, t, reader=note)
 
 
 def _model_answer(
     ctx: AnswerContext,
-    question: str,
-    resolved: str,
-    kind: QuestionKind,
+    q: Question,
     evidence: Sequence[Evidence],
     hits: Sequence[Hit],
     timings: dict[str, float],
@@ -190,17 +168,15 @@ def _model_answer(
     t = time.perf_counter()
     best = evidence[:MODEL_EVIDENCE]
     windows = windows_for(best, ctx.index.article_paragraphs({e.hit.article_id for e in best}))
-    read = read_with_model(ctx.model, load_prompt(), resolved, kind, windows)
+    read = read_with_model(ctx.model, load_prompt(), q, windows)
     timings["model"] = read.ms
     if isinstance(read, ModelDeclined):
         timings["total"] = (time.perf_counter() - started) * 1000
-        answer = abstain(ctx, question, resolved, hits, timings)
+        answer = abstain(ctx, q, hits, timings)
         return replace(answer, declined_because=Declined.MODEL_NO_ANSWER, model=read.note)
     return _answer_from(
         ctx,
-        question,
-        resolved,
-        kind,
+        q,
         read.text,
         [read.support],
         hits,
@@ -213,9 +189,7 @@ def _model_answer(
 
 def _answer_from(
     ctx: AnswerContext,
-    question: str,
-    resolved: str,
-    kind: QuestionKind,
+    q: Question,
     line: str,
     support: Sequence[Evidence],
     hits: Sequence[Hit],
@@ -229,8 +203,9 @@ def _answer_from(
     name the article gives, a weekday its date; the supporting paragraphs (one per story, at
     most three) are cited where the quote stands in them."""
     first = support[0]
+    kind = q.kind
     if kind.answer_type == AnswerType.PERSON_OR_GROUP and kind.relation:
-        line = relation(question, first.text) or line
+        line = relation(q.verb, first.text) or line
     elif kind.answer_type in (AnswerType.PERSON_OR_GROUP, AnswerType.NAME) and not is_place(line):
         article = ctx.index.paragraphs(first.hit.article_id)
         line = fuller_name(line, name_places(support, article))
@@ -247,18 +222,18 @@ def _answer_from(
     timings["extract"] = (time.perf_counter() - t) * 1000
     timings["total"] = (time.perf_counter() - started) * 1000
     if not citations:
-        answer = abstain(ctx, question, resolved, hits, timings)
+        answer = abstain(ctx, q, hits, timings)
         return replace(answer, declined_because=Declined.NO_QUOTE, reader=reader, model=model)
     marks = "".join(f"[{c.n}]" for c in citations)
     short = trim_words(line)
     return Answer(
-        question,
+        q.text,
         f"{short} {marks}",
         False,
         tuple(citations),
         passages_of(hits),
         timings,
-        resolved,
+        q.resolved,
         short,
         reader=reader,
         model=model,
@@ -269,10 +244,8 @@ def choose(
     ctx: AnswerContext, question: str, choices: Sequence[str], *, as_of: date | None = None
 ) -> int:
     """Multiple choice: the choice the retrieved evidence supports best (index into choices)."""
-    today = as_of or date.today()
-    query = SearchQuery(
-        text=question, window=dates.resolve(question, today), recent=dates.recent(today)
-    )
+    q = parse_question(question, today=as_of)
+    query = SearchQuery(text=question, window=q.window, recent=q.recent)
     hits = search(
         ctx.index, ctx.embedder, query, k=10, passage_chars=ctx.settings.passage_chars
     ).hits

@@ -7,22 +7,22 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.language.en.extract import YEAR_RE
-from bot.language.en.measures import UNIT_AFTER, carries, currency_before, measure_asked
+from bot.language.en.measures import UNIT_AFTER, carries, currency_before
 from bot.language.en.places import names_place
 from bot.language.en.questions import (
     AnswerType,
     QuestionKind,
     Subtype,
-    asks_name_of,
-    cannot_be_place,
-    kind_words,
 )
 from bot.reader.aggregate import Found, Window, aggregate, key, window
 from bot.reader.model import Reading
 from index.text.sentences import sentence_spans
+
+if TYPE_CHECKING:  # question.py reaches this module through context.py's SpanReader
+    from bot.answering.question import Question
 
 # Windows read per question: the reader reads about 128 tokens each, ~25 ms a window on two
 # cores; six hold the answer about as often as twelve (measured: docs/reader.md).
@@ -177,28 +177,24 @@ def agrees(span: str, line: str) -> bool:
     return bool(a and b) and (a in b or b in a)
 
 
-def answers(text: str, kind: QuestionKind, question: str) -> bool:
-    """Can `text` answer `question`: of its kind, not the question's own words, a cost with its
-    currency and a weight with its unit, a name capitalised, and no place where none can be?"""
-    measure = measure_asked(question)
-    # "Which deputy foreign minister": a kind no place can be (as the rules' vote judges it).
-    no_place = kind.answer_type == AnswerType.NAME and cannot_be_place(
-        kind_words(question, kind.answer_type)
-    )
+def answers(text: str, q: Question) -> bool:
+    """Can `text` answer `q`: of its kind, not the question's own words, a cost with its
+    currency and a weight with its unit, a name capitalised, and no place where none can be
+    ("which deputy foreign minister", as the rules' vote judges it)?"""
     return (
-        fits(text, kind)
-        and not asked(text, question)
-        and (measure is None or carries(text, measure))
-        and (not asks_name_of(question) or any(w[:1].isupper() for w in text.split()))
-        and not (no_place and names_place(text))
+        fits(text, q.kind)
+        and not asked(text, q.resolved)
+        and (q.measure is None or carries(text, q.measure))
+        and (not q.asks_name or any(w[:1].isupper() for w in text.split()))
+        and not (q.no_place and names_place(text))
     )
 
 
-def pick(found: Sequence[Found], kind: QuestionKind, question: str, ruled: str) -> Found | None:
+def pick(found: Sequence[Found], q: Question, ruled: str) -> Found | None:
     """The reader's answer: the best one of the question's kind that is not the question's own
     words; or the best one agreeing with the rules' short answer `ruled`, when one does with a
     score near the best (the two err apart: measured in docs/reader.md)."""
-    usable = [f for f in found if answers(f.text, kind, question)]
+    usable = [f for f in found if answers(f.text, q)]
     if not usable:
         return None
     if ruled and len(ruled.split()) <= AGREE_WORDS:
@@ -209,21 +205,17 @@ def pick(found: Sequence[Found], kind: QuestionKind, question: str, ruled: str) 
 
 
 def read_answer(
-    reader: SpanReader,
-    question: str,
-    kind: QuestionKind,
-    evidence: Sequence[Said],
-    ruled: str = "",
+    reader: SpanReader, q: Question, evidence: Sequence[Said], ruled: str = ""
 ) -> Read | Unread:
-    """The reader's answer to `question` from the windows of the best `evidence` sentences
-    (`ruled`: the rules' answer line, "" when they declined)."""
+    """The reader's answer to `q` from the windows of the best `evidence` sentences (`ruled`:
+    the rules' answer line, "" when they declined)."""
     started = time.perf_counter()
     chosen = windows_of(evidence)
     windows = [w for _, w in chosen]
     contexts = [w.context for w in windows]
-    readings = [whole(r, contexts[r.context]) for r in reader.read(question, contexts)]
+    readings = [whole(r, contexts[r.context]) for r in reader.read(q.resolved, contexts)]
     found = aggregate(readings, windows, READER_FLOOR)
-    best = pick(found, kind, question, ruled)
+    best = pick(found, q, ruled)
     ms = (time.perf_counter() - started) * 1000
     if best is None:
         return Unread(max((r.margin for r in readings), default=float("-inf")), ms)

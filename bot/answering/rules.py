@@ -23,6 +23,7 @@ from bot.answering.naming import (
     said_unknown,
     subject,
 )
+from bot.answering.question import Question
 from bot.answering.vote import (
     Choice,
     KindFit,
@@ -45,14 +46,13 @@ from bot.language.en.places import (
 )
 from bot.language.en.questions import (
     AnswerType,
-    QuestionKind,
     acted_on,
     asked_about,
     attitude_holder,
     states_attitude,
 )
 from bot.language.en.things import best_thing, kind_member, thing_candidates, thing_kind
-from bot.language.en.verbs import asked_verb, mentions_verb, says_verb_of
+from bot.language.en.verbs import mentions_verb, says_verb_of
 from bot.types import Answer, Citation
 from index.embedder import Embedder
 from index.search import (
@@ -100,20 +100,18 @@ def _thing_choice(
 
 def by_rules(
     ctx: AnswerContext,
-    question: str,
-    resolved: str,
-    own: str,
-    kind: QuestionKind,
+    q: Question,
     evidence: list[Evidence],
     hits: Sequence[Hit],
     timings: dict[str, float],
     started: float,
 ) -> Answer:
     """The answer the English rules find in the scored sentences (the rule path)."""
+    question, resolved, own, kind = q.text, q.resolved, q.own, q.kind
 
     def decline(why: Declined) -> Answer:
         timings["total"] = (time.perf_counter() - started) * 1000
-        return replace(abstain(ctx, question, resolved, hits, timings), declined_because=why)
+        return replace(abstain(ctx, q, hits, timings), declined_because=why)
 
     t = time.perf_counter()
     if kind.attitude and kind.answer_type != AnswerType.PERSON_OR_GROUP:
@@ -144,7 +142,7 @@ def by_rules(
     chosen = fitted_vote(resolved, kind, evidence, chosen, fit)
     cited: list[Evidence]
     voted = evidence  # the sentences the answer is voted from
-    verb = asked_verb(question)
+    verb = q.verb
     if (
         chosen is not None
         and verb is not None
@@ -180,11 +178,11 @@ def by_rules(
             line = join_names(found or [line])
         if kind.answer_type == AnswerType.PERSON_OR_GROUP:
             for e in chosen.support:
-                phrase = relation(question, e.text)
+                phrase = relation(verb, e.text)
                 if phrase:
                     line, named = phrase, False
                     break
-                name = subject(question, e.text)
+                name = subject(question, verb, e.text)
                 if name:
                     line = name
                     break

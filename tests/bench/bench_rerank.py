@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from bot.answering.context import AnswerContext  # noqa: E402
 from bot.answering.evidence import RERANK_PASSAGES, rerank_passages  # noqa: E402
 from bot.answering.pipeline import search_query  # noqa: E402
+from bot.answering.question import parse_question  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.evaluation.data import read_questions  # noqa: E402
 from bot.evaluation.metrics import is_hit, normalise  # noqa: E402
@@ -86,7 +87,7 @@ def main() -> None:
         if not q.gold_in_corpus or q.as_of is None:
             continue
         asked += 1
-        query = search_query(ctx, q.question, q.as_of)
+        query = search_query(parse_question(q.question, today=q.as_of, sources=ctx.sources))
         chars = settings.passage_chars
         pool = search(ctx.index, embedder, query, k=args.pool, passage_chars=chars).hits
         flags = [is_hit(h.text, q.gold) for h in pool]

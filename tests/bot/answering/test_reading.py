@@ -5,9 +5,11 @@ test at the end)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 
+from bot.answering.question import Question, parse_question
 from bot.answering.reading import (
     Read,
     Said,
@@ -21,9 +23,14 @@ from bot.answering.reading import (
     whole,
     windows_of,
 )
-from bot.language.en.questions import AnswerType, QuestionKind, Subtype, classify
+from bot.language.en.questions import AnswerType, QuestionKind, Subtype
 from bot.reader.aggregate import Found
 from bot.reader.model import Reading
+
+
+def asking(question: str, answer_type: str) -> Question:
+    """`question` parsed, of the kind given (as the tests' short questions may not say)."""
+    return replace(parse_question(question), kind=kind(answer_type))
 
 
 def kind(answer_type: str, subtype: str | None = None) -> QuestionKind:
@@ -74,7 +81,7 @@ def test_fits_keeps_the_kind_asked_for() -> None:
 def test_pick_wants_a_currency_for_a_cost_and_a_capital_for_a_name() -> None:
     def best(question: str, *texts: str) -> str | None:
         found = [Found(t, (0,), 5.0 - i, 5.0 - i) for i, t in enumerate(texts)]
-        chosen = pick(found, classify(question), question, "")
+        chosen = pick(found, parse_question(question), "")
         return chosen.text if chosen else None
 
     cost = "How much did the robot cost to build?"
@@ -146,7 +153,7 @@ def test_the_reader_answers_and_cites_each_story_once() -> None:
         said("At least 107 people died.", story="wire"),
         said("The toll rose to 107.", story="other"),
     ]
-    read = read_answer(reader, "How many died?", kind(AnswerType.NUMBER), evidence)
+    read = read_answer(reader, asking("How many died?", AnswerType.NUMBER), evidence)
     assert isinstance(read, Read)
     assert read.text == "107"
     assert [i for i, _ in read.support] == [0, 1]
@@ -155,7 +162,7 @@ def test_the_reader_answers_and_cites_each_story_once() -> None:
 
 def test_no_span_above_the_floor_is_no_answer() -> None:
     reader = TableReader({})
-    read = read_answer(reader, "Who won?", kind(AnswerType.PERSON_OR_GROUP), [said("Rain fell.")])
+    read = read_answer(reader, asking("Who won?", AnswerType.PERSON_OR_GROUP), [said("Rain fell.")])
     assert isinstance(read, Unread)
     assert read.margin == pytest.approx(-5.0)
 
@@ -163,8 +170,8 @@ def test_no_span_above_the_floor_is_no_answer() -> None:
 def test_the_rules_answer_is_taken_when_the_reader_finds_it_nearly_as_sure() -> None:
     evidence = [said("Young voters chose him."), said("Nathan Law won the seat.", story="b")]
     near = TableReader({"y": ("Young", 3.0), "n": ("Nathan Law", 2.0)})
-    read = read_answer(near, "Who won?", kind(AnswerType.PERSON_OR_GROUP), evidence, "Nathan Law")
+    read = read_answer(near, asking("Who won?", AnswerType.PERSON_OR_GROUP), evidence, "Nathan Law")
     assert isinstance(read, Read) and read.text == "Nathan Law"
     far = TableReader({"y": ("Young", 9.0), "n": ("Nathan Law", 2.0)})
-    read = read_answer(far, "Who won?", kind(AnswerType.PERSON_OR_GROUP), evidence, "Nathan Law")
+    read = read_answer(far, asking("Who won?", AnswerType.PERSON_OR_GROUP), evidence, "Nathan Law")
     assert isinstance(read, Read) and read.text == "Young"
