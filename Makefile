@@ -51,23 +51,23 @@ EVAL_DATA ?= ../shared/eval
 eval: install
 	$(NEWSBOT) eval --questions $(EVAL_DATA)/rtqa2023/questions_dev.jsonl \
 		--corpus $(EVAL_DATA)/rtqa2023/corpus.jsonl.gz --as-of-field question_date \
-		--baseline --rules --plot --out eval-out/rtqa-dev
+		--baseline --compare minilm --compare rules --plot --out eval-out/rtqa-dev
 	$(NEWSBOT) eval --questions $(EVAL_DATA)/quail_news/questions_dev.jsonl \
 		--corpus $(EVAL_DATA)/quail_news/articles.jsonl \
 		--corpus $(EVAL_DATA)/rtqa2023/corpus_dev_small.jsonl.gz \
-		--baseline --rules --plot --out eval-out/quail-dev
+		--baseline --compare minilm --compare rules --plot --out eval-out/quail-dev
 
 # The quick RealTimeQA subset (8 dev weeks, with the QuAIL articles: the index QuAIL's run uses).
 eval-small: install
 	$(NEWSBOT) eval --questions $(EVAL_DATA)/rtqa2023/questions_dev_small.jsonl \
 		--as-of-field question_date --corpus $(EVAL_DATA)/quail_news/articles.jsonl \
 		--corpus $(EVAL_DATA)/rtqa2023/corpus_dev_small.jsonl.gz \
-		--baseline --rules --plot --out eval-out/rtqa-small
+		--baseline --compare minilm --compare rules --plot --out eval-out/rtqa-small
 
-# Plain questions over corpus/ (tests/data/questions/corpus.jsonl), the reader beside the rules.
+# Plain questions over corpus/ (tests/data/questions/corpus.jsonl), the three readers side by side.
 eval-corpus: install
-	$(NEWSBOT) eval --questions tests/data/questions/corpus.jsonl --corpus corpus --rules \
-		--out eval-out/corpus
+	$(NEWSBOT) eval --questions tests/data/questions/corpus.jsonl --corpus corpus \
+		--compare minilm --compare rules --out eval-out/corpus
 
 # Train the reader (about an hour on two cores), then fine-tune it on RealTimeQA dev questions
 # outside dev_small; both write models/reader/ (weights and card.json).

@@ -2,8 +2,10 @@
 
     .venv/bin/python tests/bench/bench_telegram.py                   # 50 users, 500 questions
     .venv/bin/python tests/bench/bench_telegram.py --users 10 --questions 100 --data-dir data
+    .venv/bin/python tests/bench/bench_telegram.py --reader lm --users 5 --questions 20
 
-Runs the real bot (PTB over HTTP, long polling, the real model) against tests/fake_bot_api.py in
+Runs the real bot (PTB over HTTP, long polling, the real models; --reader as NEWSBOT_READER,
+default rules) against tests/fake_bot_api.py in
 this process, on an index of corpus/ built into a temporary folder (or the one in --data-dir).
 Each user asks its questions one after another, each as soon as the answer to the previous one
 arrived, so up to --users questions are in flight at any time. Checks that every question got
@@ -27,7 +29,8 @@ from pydantic import SecretStr
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bot.config import Settings  # noqa: E402
+from bot.config import ReaderKind, Settings  # noqa: E402
+from bot.surfaces.readers import open_readers  # noqa: E402
 from bot.surfaces.service import NewsService  # noqa: E402
 from bot.surfaces.telegram.app import build_application  # noqa: E402
 from bot.surfaces.telegram.serve import start_bot, stop_bot  # noqa: E402
@@ -77,7 +80,7 @@ async def user(fake: FakeBotApi, chat: int, questions: list[str], pushed: list[f
 
 async def run(settings: Settings, users: int, total: int) -> None:
     embedder = SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size)
-    service = NewsService(settings, embedder)
+    service = NewsService(settings, embedder, open_readers(settings))
     embedder.encode(["warm-up"])
     async with FakeBotApi() as fake:
         settings = settings.model_copy(
@@ -117,6 +120,7 @@ async def run(settings: Settings, users: int, total: int) -> None:
         )
     service.conversations.close()
     ms = [s * 1000 for s in latencies]
+    print(f"reader: {settings.reader.value}")
     print(f"{total} questions from {users} users: every one answered once, no rejected call")
     print(f"  {total - abstained} answered with citations, {abstained} abstained")
     print(
@@ -131,11 +135,14 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--questions", type=int, default=500)
     parser.add_argument("--data-dir", type=Path, help="an index of corpus/ (built if missing)")
+    parser.add_argument("--reader", choices=[k.value for k in ReaderKind], default="rules")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
         data = args.data_dir or Path(tmp) / "data"
-        settings = Settings(_env_file=None, data_dir=data, corpus_paths=[ROOT / "corpus"])
+        settings = Settings(
+            _env_file=None, data_dir=data, corpus_paths=[ROOT / "corpus"], reader=args.reader
+        )
         if current_generation(data) is None:
             print(f"indexing corpus/ into {data} …", flush=True)
             embedder = SentenceTransformerEmbedder(settings.embedding_model)
