@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.config import Settings
+from bot.config import ReaderKind, Settings
 from bot.evaluation.baseline import (
     MANIFEST_NAME,
     BaselineChunk,
@@ -27,25 +27,29 @@ from bot.evaluation.baseline import (
 from bot.evaluation.data import EvalDataError, Question, read_questions
 from bot.evaluation.metrics import (
     contains_answer,
+    exact_match,
     first_hit_rank,
     hits_at,
     is_hit,
     mrr,
     percentile,
+    rtqa_normalise,
     score,
     short_answer,
     summarise,
     summarise_by_type,
+    token_f1,
 )
 from bot.evaluation.report import format_comparison
 from bot.evaluation.runner import EvalOptions, eval_cmd, eval_data_dir, format_report, run_eval
+from bot.surfaces.readers import Readers
 from bot.types import Answer, Citation, Passage
 from index.ingest.articles import Article
 from index.store.catalog import open_index
 from index.store.generations import current_generation
 from index.text.chunking import chunk_sentences
 from tests.conftest import write_article
-from tests.fakes import HashEmbedder
+from tests.fakes import FakeModel, HashEmbedder
 
 # ---------------------------------------------------------------------------------------------
 # The hit rule and the ranking metrics.
@@ -551,5 +555,38 @@ def test_eval_command_with_the_real_model(tmp_path: Path) -> None:
         assert m["hits@1"] == m["mrr@10"] == pytest.approx(2 / 3), pipeline
     assert summary["baseline"]["overall"]["answer_accuracy"] == pytest.approx(2 / 3)
     assert summary["newsbot"]["overall"]["choice_accuracy"] == 1.0
-    assert "newsbot on 3 questions (3 with the answer in the corpus)" in got.output
+    assert "newsbot (lm reader) on 3 questions (3 with the answer in the corpus)" in got.output
     assert "ratio" in got.output and (out / "hits_at_k.png").exists()
+
+
+def test_exact_match_and_f1_as_realtimeqa_normalises() -> None:
+    assert rtqa_normalise("  The U.S.  Senate, ") == "the us senate"  # articles stay
+    assert exact_match("Ken Cuccinelli!", "ken cuccinelli")
+    assert not exact_match("Cuccinelli", "Ken Cuccinelli") and not exact_match("", "Oslo")
+    assert token_f1("Ken Cuccinelli", "Cuccinelli") == pytest.approx(2 / 3)
+    assert token_f1("the the Oslo", "the Oslo") == pytest.approx(0.8)  # tokens counted
+    assert token_f1("", "Oslo") == token_f1("Bergen", "Oslo") == 0.0
+
+
+def test_readers_side_by_side_answer_the_same_questions(tmp_path: Path) -> None:
+    news = make_news(tmp_path / "news")
+    questions = write_jsonl(tmp_path / "questions.jsonl", QUESTIONS)
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data", corpus_paths=[news])
+    out = tmp_path / "out"
+    options = EvalOptions(questions, out, corpus=(news,), compare=(ReaderKind.RULES,))
+    model = FakeModel({"town": "Millbrook", "rates": "5.25 percent"})
+    readers = {ReaderKind.LM: Readers(model=model), ReaderKind.RULES: Readers()}
+    summary = run_eval(settings, HashEmbedder(), options, readers)
+    assert summary["reader"] == "lm" and set(summary) >= {"newsbot", "rules"}
+    lm = read_results(out / "results.jsonl")
+    rules = read_results(out / "rules_results.jsonl")
+    assert list(lm) == list(rules) == ["rates", "flood", "chess", "art"]
+    assert lm["flood"]["line"] == "Millbrook" and lm["flood"]["model"]["windows"]
+    assert rules["flood"]["model"] is None
+    m = summary["newsbot"]["overall"]
+    assert m["exact_match"] is not None and 0.0 < m["f1"] <= 1.0
+    report = format_report(summary)
+    assert (
+        "newsbot (lm reader) on 4 questions" in report
+        and "the same with the rules reader" in report
+    )
