@@ -17,9 +17,10 @@ from bot.lm.weights import DEFAULT_WEIGHTS, Weights, verify
 
 log = logging.getLogger(__name__)
 
-# Tokens the model may see at once: a window is ~250 tokens and the instructions ~90, so this
-# leaves room for a long question and the reply.
-CONTEXT_TOKENS = 2048
+# Tokens the model may see at once: a window is ~220 tokens and the instructions 77, so this
+# leaves room for the longest question a surface takes (1,000 characters) and a window of long
+# words; its KV cache costs ~28 KB a token (~115 MB).
+CONTEXT_TOKENS = 4096
 
 
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
