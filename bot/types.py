@@ -71,6 +71,9 @@ class ModelNote:
     model: str
     prompt_version: int
     windows: tuple[WindowRead, ...]
+    # The best evidence sentence's score (cosine and keyword overlap with the question), the
+    # windows' starting point: what abstention weighs beside the model's own "not stated".
+    evidence_score: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -162,6 +162,7 @@ def read_with_model(
     """Ask the model about each window in turn until one answers with words of the window of
     the kind the question asks for."""
     started = time.perf_counter()
+    best = round(windows[0].evidence.score, 4) if windows else 0.0
     reads: list[WindowRead] = []
     for w in windows:
         hit = w.evidence.hit
@@ -194,7 +195,7 @@ def read_with_model(
             )
         )
         if verdict == ANSWERED and support is not None:
-            note = ModelNote(model.name, prompt.version, tuple(reads))
+            note = ModelNote(model.name, prompt.version, tuple(reads), best)
             return ModelAnswer(phrase, support, note, (time.perf_counter() - started) * 1000)
-    note = ModelNote(model.name, prompt.version, tuple(reads))
+    note = ModelNote(model.name, prompt.version, tuple(reads), best)
     return ModelDeclined(note, (time.perf_counter() - started) * 1000)

@@ -67,7 +67,13 @@ def format_answer(answer: Answer, *, color: bool = False, debug: bool = False) -
             )
         if answer.model is not None:
             m = answer.model
-            lines.append(style(f"model: {m.model}, prompt v{m.prompt_version}", dim=True))
+            lines.append(
+                style(
+                    f"model: {m.model}, prompt v{m.prompt_version}, best evidence "
+                    f"{m.evidence_score:.2f}",
+                    dim=True,
+                )
+            )
             for w in m.windows:
                 where = "¶" + ",".join(map(str, w.paragraphs))
                 lines.append(
