@@ -23,18 +23,24 @@ _FOLD = str.maketrans(
         "−": "-",
     }
 )
+# A space after one of these, before a digit, is no difference: "$20,000" stands in "US$ 20,000".
+_CURRENCY = "$€£¥₹"
 # What a reply may carry around the phrase it copied: quotes, brackets, a closing full stop.
 _EDGES = " \t\n\"'“”‘’«»()[]*`.,;:!?"
 
 
 def folded(text: str) -> tuple[str, list[int]]:
     """`text` lower-cased with quotes and dashes unified and each run of white space one
-    space, and for every character of that the offset of the character it came from."""
+    space (none between a currency symbol and its number), and for every character of that the
+    offset of the character it came from."""
     out: list[str] = []
     at: list[int] = []
     space = False
     for i, c in enumerate(text):
         if c.isspace():
+            rest = text[i:].lstrip()
+            if out and out[-1] in _CURRENCY and rest[:1].isdigit():
+                continue
             if out and not space:
                 out.append(" ")
                 at.append(i)

@@ -15,8 +15,9 @@ from dataclasses import dataclass, replace
 
 from bot.answering.evidence import Evidence
 from bot.answering.grounding import locate
+from bot.answering.naming import relation
 from bot.answering.question import Question
-from bot.answering.reading import answers
+from bot.answering.reading import answers, widened
 from bot.lm.model import LanguageModel
 from bot.lm.prompt import Prompt
 from bot.types import ModelNote, WindowRead
@@ -131,26 +132,43 @@ def windows_for(
     return out
 
 
-def ground(reply: str, window: Window) -> Evidence | None:
-    """The evidence for `reply` in `window`: the sentence (within its whole paragraph) where
-    the reply's words stand; None when they stand nowhere in what the model read."""
+def ground(reply: str, window: Window) -> tuple[str, Evidence] | None:
+    """The reply's phrase as its paragraph spells it (widened to a whole number, date or sum:
+    "US$ 20,000" of "$20,000"), and the evidence for it: the sentence holding it within its
+    whole paragraph. None when the reply's words stand nowhere in what the model read."""
     if locate(reply, window.text) is None:
         return None
     for ordinal, paragraph in window.paragraphs:
         found = locate(reply, paragraph)
         if found is None:
             continue
-        start, end = found
+        start, end = widened(paragraph, *found)
         spans = sentence_spans(paragraph) or [(0, len(paragraph))]
         first = next((a for a, b in spans if a <= start < b), spans[0][0])
         last = next((b for a, b in spans if a < end <= b), spans[-1][1])
-        return replace(
-            window.evidence,
-            text=paragraph[first:last],
-            paragraph=ordinal,
-            paragraph_text=paragraph,
+        support = replace(
+            window.evidence, text=paragraph[first:last], paragraph=ordinal, paragraph_text=paragraph
         )
+        return paragraph[start:end], support
     return None
+
+
+def relating(phrase: str, support: Evidence, window: Window, verb: str | None) -> Evidence:
+    """For "who warned whom": the window's sentence that says who did it to whom, the one
+    holding the model's phrase first ("Russia" may stand in a sentence that names no target);
+    `support` when none does."""
+    if relation(verb, support.text):
+        return support
+    sentences = [
+        (ordinal, paragraph, paragraph[a:b])
+        for ordinal, paragraph in window.paragraphs
+        for a, b in sentence_spans(paragraph)
+    ]
+    saying = [s for s in sentences if relation(verb, s[2])]
+    holding = [s for s in saying if locate(phrase, s[2]) is not None]
+    for ordinal, paragraph, sentence in holding or saying:
+        return replace(support, text=sentence, paragraph=ordinal, paragraph_text=paragraph)
+    return support
 
 
 def read_with_model(
@@ -169,16 +187,12 @@ def read_with_model(
         messages = prompt.messages(q.resolved, hit.title, hit.published, w.text)
         said = model.complete(messages, MAX_REPLY_TOKENS)
         reply = said.text.strip()
-        support = None if prompt.declines(reply) else ground(reply, w)
-        phrase = ""
-        if support is not None:
-            a, b = locate(reply, support.paragraph_text) or (0, 0)
-            phrase = support.paragraph_text[a:b]
+        grounded = None if prompt.declines(reply) else ground(reply, w)
         if prompt.declines(reply):
             verdict = NOT_STATED
-        elif support is None:
+        elif grounded is None:
             verdict = NOT_IN_WINDOW
-        elif not answers(phrase, q):
+        elif not answers(grounded[0], q):
             verdict = WRONG_KIND
         else:
             verdict = ANSWERED
@@ -194,7 +208,10 @@ def read_with_model(
                 ms=round(said.ms, 1),
             )
         )
-        if verdict == ANSWERED and support is not None:
+        if verdict == ANSWERED and grounded is not None:
+            phrase, support = grounded
+            if q.kind.relation:
+                support = relating(phrase, support, w, q.verb)
             note = ModelNote(model.name, prompt.version, tuple(reads), best)
             return ModelAnswer(phrase, support, note, (time.perf_counter() - started) * 1000)
     note = ModelNote(model.name, prompt.version, tuple(reads), best)

@@ -121,9 +121,14 @@ _MONTH_BEFORE = re.compile(
 
 
 def whole(reading: Reading, context: str) -> Reading:
-    """The span widened to whole numbers, dates and sums: "84" of "84,121", "31" of "August 31",
-    "20,000" of "US$ 20,000", "422,000" of "422,000 euros"."""
-    start, end = reading.start, reading.end
+    """The reader's span widened to whole numbers, dates and sums (`widened`)."""
+    start, end = widened(context, reading.start, reading.end)
+    return replace(reading, start=start, end=end, text=context[start:end])
+
+
+def widened(context: str, start: int, end: int) -> tuple[int, int]:
+    """context[start:end] widened to whole numbers, dates and sums: "84" of "84,121", "31" of
+    "August 31", "20,000" of "US$ 20,000", "422,000" of "422,000 euros"."""
     if end < len(context) and context[end - 1 : end].isdigit():
         tail = _NUMBER_TAIL.match(context[end:])
         end += tail.end() if tail else 0
@@ -134,7 +139,7 @@ def whole(reading: Reading, context: str) -> Reading:
         start = month.start()
     else:
         start -= currency_before(context[:start], context[start:end])
-    return replace(reading, start=start, end=end, text=context[start:end])
+    return start, end
 
 
 def windows_of(evidence: Sequence[Said]) -> list[tuple[int, Window]]:

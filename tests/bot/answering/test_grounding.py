@@ -49,3 +49,11 @@ def test_every_offset_maps_back_into_the_text(text: str, a: int, n: int) -> None
     where = locate(piece, text)
     if where is not None:  # what it found is the phrase, as folded
         assert folded(text[where[0] : where[1]])[0] in folded(piece)[0]
+
+
+def test_a_currency_symbol_and_its_number_may_stand_apart() -> None:
+    text = "He was released on bail of US$ 20,000 on Friday."
+    at = locate("$20,000", text)
+    assert at is not None and text[at[0] : at[1]] == "$ 20,000"
+    assert locate("US$20,000", text) is not None
+    assert locate("$ 20", "a $ 20 note") is not None and locate("US 20", text) is None

@@ -22,11 +22,12 @@ from tests.fakes import FakeModel, HashEmbedder
 AS_OF = date(2021, 7, 5)
 BASE = (
     "The last American troops quietly left Bagram Airfield on Friday, the base that once "
-    "held 100,000 soldiers. Afghan officials said they were not told of the departure."
+    "held 100,000 soldiers. Afghan officials said they were not told of the departure. Its "
+    "runway cost US$ 96 million."
 )
 WARN = (
-    "Deputy foreign minister Sergei Ryabkov warned the United States against moving troops "
-    "to Central Asia."
+    "Russia's envoy spoke on Tuesday. Deputy foreign minister Sergei Ryabkov warned the United "
+    "States against moving troops to Central Asia."
 )
 
 
@@ -122,3 +123,21 @@ def test_a_long_paragraph_is_cut_to_whole_sentences_around_the_best() -> None:
     assert sentence in w.text and len(w.text.split()) <= WINDOW_WORDS
     assert w.text.startswith("Sentence number") and w.text.endswith(".")
     assert w.paragraphs == ((1, paragraph),)
+
+
+def test_a_sum_is_shown_whole_as_the_paragraph_spells_it(ctx: AnswerContext) -> None:
+    model = FakeModel({"cost": "$96"}, where={"cost": "runway"})
+    answer = answer_question(
+        replace(ctx, model=model), "How much did the base's runway cost?", as_of=AS_OF
+    )
+    assert answer.line == "US$ 96 million", answer.model
+
+
+def test_who_warned_whom_gets_both_sides_from_the_window(ctx: AnswerContext) -> None:
+    # "Russia" stands in a sentence that names no target; the window's next sentence says it.
+    model = FakeModel({"whom": "Russia"})
+    answer = answer_question(
+        replace(ctx, model=model), "Who warned whom about troops in Central Asia?", as_of=AS_OF
+    )
+    assert answer.line == "Sergei Ryabkov warned the United States", answer.model
+    assert "warned the United" in answer.citations[0].quote
