@@ -64,6 +64,15 @@ class Settings(IndexSettings):
         DEFAULT_MODEL_PATH,
         description="The language model's GGUF file (written by `newsbot model install`).",
     )
+    lm_window_words: int = Field(
+        150,
+        ge=20,
+        le=600,
+        description=(
+            "Words of evidence the language model reads at a time; fewer answer faster (its "
+            "time grows with the words it reads) and see less."
+        ),
+    )
     lm_threads: int | None = Field(
         None, ge=1, description="CPU threads the language model uses (default: every core)."
     )

@@ -26,8 +26,9 @@ from index.text.sentences import sentence_spans
 # Windows read at most per question: each costs ~2 s on two cores, so two keep p95 near 6 s; a
 # small model reads one tight window better than two at once (docs/lm-reader.md).
 MODEL_WINDOWS = 2
-# Words in a window: the best sentence's paragraph, then its neighbours while they fit; a longer
-# paragraph is cut to the sentences around the best one.
+# Words in a window (the default of NEWSBOT_LM_WINDOW_WORDS): the best sentence's paragraph,
+# then its neighbours while they fit; a longer paragraph is cut to the sentences around the best
+# one. Time grows with it: llama.cpp reads ~37 prompt tokens/s on two cores (docs/lm-reader.md).
 WINDOW_WORDS = 150
 # The reply's tokens: a phrase, not a sentence; a reply cut here is rarely one that grounds.
 MAX_REPLY_TOKENS = 32
@@ -115,7 +116,10 @@ def window_of(e: Evidence, article: Paragraphs, words: int = WINDOW_WORDS) -> Wi
 
 
 def windows_for(
-    evidence: Sequence[Evidence], articles: Mapping[str, Paragraphs], limit: int = MODEL_WINDOWS
+    evidence: Sequence[Evidence],
+    articles: Mapping[str, Paragraphs],
+    limit: int = MODEL_WINDOWS,
+    words: int = WINDOW_WORDS,
 ) -> list[Window]:
     """Windows around the best evidence sentences, best first, none repeating a paragraph an
     earlier window holds."""
@@ -124,7 +128,7 @@ def windows_for(
     for e in evidence:
         if (e.hit.article_id, e.paragraph) in seen:
             continue
-        w = window_of(e, articles.get(e.hit.article_id, {}))
+        w = window_of(e, articles.get(e.hit.article_id, {}), words)
         seen.update((e.hit.article_id, j) for j, _ in w.paragraphs)
         out.append(w)
         if len(out) == limit:

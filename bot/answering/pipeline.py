@@ -165,11 +165,12 @@ def _model_answer(
     """The answer the language model copies from the best evidence windows, grounded in the
     paragraph it cites; declined when no window it reads answers."""
     assert ctx.model is not None
-    t = time.perf_counter()
     best = evidence[:MODEL_EVIDENCE]
-    windows = windows_for(best, ctx.index.article_paragraphs({e.hit.article_id for e in best}))
+    articles = ctx.index.article_paragraphs({e.hit.article_id for e in best})
+    windows = windows_for(best, articles, words=ctx.settings.lm_window_words)
     read = read_with_model(ctx.model, load_prompt(), q, windows)
     timings["model"] = read.ms
+    t = time.perf_counter()  # the finishing step's own time ("extract"), after the model's
     if isinstance(read, ModelDeclined):
         timings["total"] = (time.perf_counter() - started) * 1000
         answer = abstain(ctx, q, hits, timings)
