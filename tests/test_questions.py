@@ -894,3 +894,10 @@ def test_the_news_saying_the_name_is_unknown() -> None:
     evidence = _evidence(["Witnesses lied.", "The witnesses were not named."])
     evidence[1] = replace(evidence[1], cosine=0.1, overlap=0.1)
     assert not said_unknown(question, AnswerType.NAME, evidence)
+
+
+def test_the_question_knows_what_how_many_counts() -> None:
+    from bot.answering.question import parse_question
+
+    assert parse_question("For the first time in how many years?").counted == "years"
+    assert parse_question("Who won?").counted is None

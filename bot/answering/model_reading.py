@@ -9,6 +9,7 @@ the quote. A reply found in no window, or not of the kind the question asks for,
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -136,17 +137,33 @@ def windows_for(
     return out
 
 
-def ground(reply: str, window: Window) -> tuple[str, Evidence] | None:
-    """The reply's phrase as its paragraph spells it (widened to a whole number, date or sum:
-    "US$ 20,000" of "$20,000"), and the evidence for it: the sentence holding it within its
-    whole paragraph. None when the reply's words stand nowhere in what the model read."""
+_OPENING, _CLOSING = '"“‘', '"”’'
+
+
+def spelt(paragraph: str, start: int, end: int, counted: str | None = None) -> tuple[int, int]:
+    """paragraph[start:end] as the answer shows it: a whole number, date or sum ("US$ 20,000"
+    of "$20,000"), with what it counts when the question says ("600 years" for "in how many
+    years"), and a title in the quotation marks the paragraph gives it ("“Law & Order”")."""
+    start, end = widened(paragraph, start, end)
+    if counted and (m := re.match(rf"\s+{re.escape(counted)}\b", paragraph[end:], re.I)):
+        end += m.end()
+    quoted = start > 0 and end < len(paragraph)
+    if quoted and paragraph[start - 1] in _OPENING and paragraph[end] in _CLOSING:
+        start, end = start - 1, end + 1
+    return start, end
+
+
+def ground(reply: str, window: Window, counted: str | None = None) -> tuple[str, Evidence] | None:
+    """The reply's phrase as its paragraph spells it (`spelt`), and the evidence for it: the
+    sentence holding it within its whole paragraph. None when the reply's words stand nowhere
+    in what the model read."""
     if locate(reply, window.text) is None:
         return None
     for ordinal, paragraph in window.paragraphs:
         found = locate(reply, paragraph)
         if found is None:
             continue
-        start, end = widened(paragraph, *found)
+        start, end = spelt(paragraph, *found, counted)
         spans = sentence_spans(paragraph) or [(0, len(paragraph))]
         first = next((a for a, b in spans if a <= start < b), spans[0][0])
         last = next((b for a, b in spans if a < end <= b), spans[-1][1])
@@ -191,7 +208,7 @@ def read_with_model(
         messages = prompt.messages(q.resolved, hit.title, hit.published, w.text)
         said = model.complete(messages, MAX_REPLY_TOKENS)
         reply = said.text.strip()
-        grounded = None if prompt.declines(reply) else ground(reply, w)
+        grounded = None if prompt.declines(reply) else ground(reply, w, q.counted)
         if prompt.declines(reply):
             verdict = NOT_STATED
         elif grounded is None:

@@ -8,6 +8,7 @@ much", the time window, the outlets it names, and "today" are read off once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +29,8 @@ from bot.language.en.verbs import asked_verb
 from index.text import dates
 from index.text.dates import DateWindow
 
+_HOW_MANY = re.compile(r"\bhow many\s+([a-z]+)", re.I)
+
 
 @dataclass(frozen=True)
 class Question:
@@ -42,6 +45,7 @@ class Question:
     verb: str | None  # of "who VERB ..." ("won")
     measure: Measure | None  # of "how much": a cost names its currency, a weight its unit
     asks_name: bool  # "the name of the boat": a proper name
+    counted: str | None  # what "how many" counts ("years" of "in how many years")
     window: DateWindow | None  # the time asked about ("this week", "in 2019")
     recent: DateWindow  # the week before today
     sources: tuple[str, ...]  # the outlets it names, of those indexed
@@ -76,6 +80,7 @@ def parse_question(
         verb=asked_verb(text),
         measure=measure_asked(resolved),
         asks_name=asks_name_of(resolved),
+        counted=m.group(1).lower() if (m := _HOW_MANY.search(own)) else None,
         window=dates.resolve(text, today),
         recent=dates.recent(today),
         sources=named_sources(text, list(sources)),

@@ -11,7 +11,7 @@ import pytest
 from bot.answering import AnswerContext, answer_question
 from bot.answering.declines import Declined
 from bot.answering.evidence import Evidence
-from bot.answering.model_reading import WINDOW_WORDS, window_of
+from bot.answering.model_reading import WINDOW_WORDS, spelt, window_of
 from bot.config import Settings
 from index.build import build_index
 from index.search import Hit
@@ -141,3 +141,12 @@ def test_who_warned_whom_gets_both_sides_from_the_window(ctx: AnswerContext) -> 
     )
     assert answer.line == "Sergei Ryabkov warned the United States", answer.model
     assert "warned the United" in answer.citations[0].quote
+
+
+def test_a_phrase_is_spelt_whole_with_what_it_counts_and_its_quotes() -> None:
+    text = 'For the first time in 600 years a pope was buried. He starred in "Law & Order".'
+    at = text.index("600")
+    assert text[slice(*spelt(text, at, at + 3, "years"))] == "600 years"
+    assert text[slice(*spelt(text, at, at + 3, "times"))] == "600"
+    at = text.index("Law")
+    assert text[slice(*spelt(text, at, at + len("Law & Order")))] == '"Law & Order"'
