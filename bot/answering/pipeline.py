@@ -23,7 +23,7 @@ from bot.answering.model_reading import ModelDeclined, read_with_model, windows_
 from bot.answering.naming import name_places, relation
 from bot.answering.question import Question, parse_question
 from bot.answering.reading import Read, agrees, read_answer
-from bot.answering.rules import by_rules
+from bot.answering.rules import by_rules, viewing
 from bot.language.en.extract import (
     Candidate,
     fuller_name,
@@ -101,7 +101,13 @@ def answer_question(
         return decline(Declined.WEAK_EVIDENCE)
 
     if ctx.model is not None:
-        return with_age_note(_model_answer(ctx, q, evidence, hits, timings, started), q)
+        # The rules' check for a question about a view stays around the model: on QuAIL's
+        # Unanswerable questions, most of them "what did X think", the model otherwise reads
+        # a window that only mentions X (docs/lm-reader.md).
+        viewed = viewing(q, evidence)
+        if not viewed:
+            return decline(Declined.NO_VIEW)
+        return with_age_note(_model_answer(ctx, q, viewed, hits, timings, started), q)
     ruled = by_rules(ctx, q, evidence, hits, timings, started)
     if ctx.reader is None or q.kind.answer_type == AnswerType.OTHER:
         # "Why ...", "what did X do": the answer is a sentence, which the rules give.

@@ -98,6 +98,16 @@ def _thing_choice(
     return Choice(text, list({id(e): e for c, e in pairs if c == text}.values()))
 
 
+def viewing(q: Question, evidence: list[Evidence]) -> list[Evidence]:
+    """The evidence that can answer `q`: for "What did X think of Y?", only the best sentences
+    that state a view of X, not those that merely mention X and Y (none: nothing answers);
+    for any other question, all of it."""
+    if not q.kind.attitude or q.kind.answer_type == AnswerType.PERSON_OR_GROUP:
+        return evidence
+    holder = attitude_holder(q.text)
+    return [e for e in evidence[:ATTITUDE_SENTENCES] if states_attitude(e.text, holder)]
+
+
 def by_rules(
     ctx: AnswerContext,
     q: Question,
@@ -114,13 +124,9 @@ def by_rules(
         return replace(abstain(ctx, q, hits, timings), declined_because=why)
 
     t = time.perf_counter()
-    if kind.attitude and kind.answer_type != AnswerType.PERSON_OR_GROUP:
-        # "What did X think of Y?" is answered by a sentence that states a view, not by one
-        # that merely mentions X and Y.
-        holder = attitude_holder(question)
-        evidence = [e for e in evidence[:ATTITUDE_SENTENCES] if states_attitude(e.text, holder)]
-        if not evidence:
-            return decline(Declined.NO_VIEW)
+    evidence = viewing(q, evidence)
+    if not evidence:
+        return decline(Declined.NO_VIEW)
     if kind.answer_type == AnswerType.OTHER and (doing := acted_on(own)):
         # "What did Congress do ...?" is answered by a sentence about Congress.
         evidence = doing_sentences(*doing, evidence)
