@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from bot.answering.evidence import Evidence
 from bot.answering.grounding import locate
@@ -51,6 +51,8 @@ class Window:
     evidence: Evidence
     paragraphs: tuple[tuple[int, str], ...]
     text: str
+    # The rest of the article's paragraphs, where a reply read off the title is looked for.
+    article: Paragraphs = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,8 @@ def window_of(e: Evidence, article: Paragraphs, words: int = WINDOW_WORDS) -> Wi
     """The window around evidence sentence `e`: its paragraph, then the next and the previous
     paragraphs of its article in turn while the window stays within `words`."""
     if _words(e.paragraph_text) >= words:
-        return Window(e, ((e.paragraph, e.paragraph_text),), _cut(e.paragraph_text, e.text, words))
+        cut = _cut(e.paragraph_text, e.text, words)
+        return Window(e, ((e.paragraph, e.paragraph_text),), cut, article)
     lo = hi = e.paragraph
     used = _words(e.paragraph_text)
     grew = True
@@ -113,7 +116,7 @@ def window_of(e: Evidence, article: Paragraphs, words: int = WINDOW_WORDS) -> Wi
     texts = {j: (article[j][1] if j in article else e.paragraph_text) for j in range(lo, hi + 1)}
     texts[e.paragraph] = e.paragraph_text
     paragraphs = tuple(sorted(texts.items()))
-    return Window(e, paragraphs, "\n\n".join(t for _, t in paragraphs))
+    return Window(e, paragraphs, "\n\n".join(t for _, t in paragraphs), article)
 
 
 def windows_for(
@@ -155,11 +158,18 @@ def spelt(paragraph: str, start: int, end: int, counted: str | None = None) -> t
 
 def ground(reply: str, window: Window, counted: str | None = None) -> tuple[str, Evidence] | None:
     """The reply's phrase as its paragraph spells it (`spelt`), and the evidence for it: the
-    sentence holding it within its whole paragraph. None when the reply's words stand nowhere
-    in what the model read."""
-    if locate(reply, window.text) is None:
+    sentence holding it within its whole paragraph. A reply read off the title (which the
+    model sees, but no citation can quote) is looked for in the article's other paragraphs.
+    None when the reply's words stand nowhere in what the model read, or only in a title no
+    paragraph repeats."""
+    paragraphs: Sequence[tuple[int, str]]
+    if locate(reply, window.text) is not None:
+        paragraphs = window.paragraphs
+    elif locate(reply, window.evidence.hit.title) is not None:
+        paragraphs = sorted((j, text) for j, (_, text) in window.article.items())
+    else:
         return None
-    for ordinal, paragraph in window.paragraphs:
+    for ordinal, paragraph in paragraphs:
         found = locate(reply, paragraph)
         if found is None:
             continue

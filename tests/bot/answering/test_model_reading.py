@@ -11,7 +11,7 @@ import pytest
 from bot.answering import AnswerContext, answer_question
 from bot.answering.declines import Declined
 from bot.answering.evidence import Evidence
-from bot.answering.model_reading import WINDOW_WORDS, spelt, window_of
+from bot.answering.model_reading import WINDOW_WORDS, Window, ground, spelt, window_of
 from bot.config import Settings
 from index.build import build_index
 from index.search import Hit
@@ -150,3 +150,32 @@ def test_a_phrase_is_spelt_whole_with_what_it_counts_and_its_quotes() -> None:
     assert text[slice(*spelt(text, at, at + 3, "times"))] == "600"
     at = text.index("Law")
     assert text[slice(*spelt(text, at, at + len("Law & Order")))] == '"Law & Order"'
+
+
+def test_a_reply_read_off_the_title_is_cited_where_the_article_says_it() -> None:
+    window_text = "The crane fell on Friday."
+    hit = Hit(
+        0,
+        "a",
+        window_text,
+        ("p2",),
+        2,
+        2,
+        "Crane kills 107 in Mecca",
+        "Wire",
+        "",
+        "",
+        1.0,
+        1.0,
+        None,
+    )
+    article = {1: ("p1", "At least 107 people died when a crane fell."), 2: ("p2", window_text)}
+    w = Window(
+        Evidence(window_text, hit, 2, window_text, 0), ((2, window_text),), window_text, article
+    )
+    grounded = ground("107", w)
+    assert grounded is not None
+    phrase, support = grounded
+    assert phrase == "107" and support.paragraph == 1 and "107 people died" in support.text
+    assert ground("Mecca", w) is None  # in the title, but no paragraph repeats it
+    assert ground("Medina", w) is None
