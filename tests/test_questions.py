@@ -900,4 +900,5 @@ def test_the_question_knows_what_how_many_counts() -> None:
     from bot.answering.question import parse_question
 
     assert parse_question("For the first time in how many years?").counted == "years"
+    assert parse_question("How many security staff were there?").counted == "security staff"
     assert parse_question("Who won?").counted is None

@@ -148,8 +148,12 @@ def spelt(paragraph: str, start: int, end: int, counted: str | None = None) -> t
     of "$20,000"), with what it counts when the question says ("600 years" for "in how many
     years"), and a title in the quotation marks the paragraph gives it ("“Law & Order”")."""
     start, end = widened(paragraph, start, end)
-    if counted and (m := re.match(rf"\s+{re.escape(counted)}\b", paragraph[end:], re.I)):
-        end += m.end()
+    words = counted.split() if counted else []
+    for n in (2, 1):  # "60,000 security staff", not "60,000 security"; "votes" of "votes did"
+        noun = r"\s+".join(map(re.escape, words[:n]))
+        if len(words) >= n and (m := re.match(rf"\s+{noun}\b", paragraph[end:], re.I)):
+            end += m.end()
+            break
     quoted = start > 0 and end < len(paragraph)
     if quoted and paragraph[start - 1] in _OPENING and paragraph[end] in _CLOSING:
         start, end = start - 1, end + 1

@@ -29,7 +29,7 @@ from bot.language.en.verbs import asked_verb
 from index.text import dates
 from index.text.dates import DateWindow
 
-_HOW_MANY = re.compile(r"\bhow many\s+([a-z]+)", re.I)
+_HOW_MANY = re.compile(r"\bhow many\s+([a-z]+(?:\s+[a-z]+)?)", re.I)
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,8 @@ class Question:
     verb: str | None  # of "who VERB ..." ("won")
     measure: Measure | None  # of "how much": a cost names its currency, a weight its unit
     asks_name: bool  # "the name of the boat": a proper name
-    counted: str | None  # what "how many" counts ("years" of "in how many years")
+    # The (up to two) words after "how many": what it counts ("security staff", "votes did").
+    counted: str | None
     window: DateWindow | None  # the time asked about ("this week", "in 2019")
     recent: DateWindow  # the week before today
     sources: tuple[str, ...]  # the outlets it names, of those indexed
