@@ -148,12 +148,11 @@ def spelt(paragraph: str, start: int, end: int, counted: str | None = None) -> t
     of "$20,000"), with what it counts when the question says ("600 years" for "in how many
     years"), and a title in the quotation marks the paragraph gives it ("“Law & Order”")."""
     start, end = widened(paragraph, start, end)
-    words = counted.split() if counted else []
-    for n in (2, 1):  # "60,000 security staff", not "60,000 security"; "votes" of "votes did"
-        noun = r"\s+".join(map(re.escape, words[:n]))
-        if len(words) >= n and (m := re.match(rf"\s+{noun}\b", paragraph[end:], re.I)):
-            end += m.end()
-            break
+    # All the words after "how many" ("years", "security staff"), or none: one of two may be
+    # half a noun ("60,000 security" of "security personnel") as often as the whole one.
+    noun = r"\s+".join(map(re.escape, counted.split())) if counted else ""
+    if noun and (m := re.match(rf"\s+{noun}\b", paragraph[end:], re.I)):
+        end += m.end()
     quoted = start > 0 and end < len(paragraph)
     if quoted and paragraph[start - 1] in _OPENING and paragraph[end] in _CLOSING:
         start, end = start - 1, end + 1
