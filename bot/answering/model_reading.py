@@ -78,23 +78,30 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+def _grow(at: int, sizes: Mapping[int, int], words: int) -> tuple[int, int]:
+    """The run of indices (lo, hi) around `at`, taking the next and then the previous one in
+    turn while their sizes (words) keep the run within `words`; at least `at` itself."""
+    lo = hi = at
+    used = sizes[at]
+    grew = True
+    while grew:
+        grew = False
+        for j in (hi + 1, lo - 1):
+            if j in sizes and used + sizes[j] <= words:
+                used += sizes[j]
+                lo, hi = min(lo, j), max(hi, j)
+                grew = True
+    return lo, hi
+
+
 def _cut(paragraph: str, sentence: str, words: int) -> str:
     """The whole sentences of `paragraph` around `sentence`, within `words` (at least the
     sentence itself)."""
     spans = sentence_spans(paragraph) or [(0, len(paragraph))]
     at = paragraph.find(sentence)
     i = next((n for n, (a, b) in enumerate(spans) if a <= max(at, 0) < b), 0)
-    lo = hi = i
-    used = _words(paragraph[spans[i][0] : spans[i][1]])
-    while True:
-        grew = False
-        for j in (hi + 1, lo - 1):
-            if 0 <= j < len(spans) and used + _words(paragraph[spans[j][0] : spans[j][1]]) <= words:
-                used += _words(paragraph[spans[j][0] : spans[j][1]])
-                lo, hi = min(lo, j), max(hi, j)
-                grew = True
-        if not grew:
-            return paragraph[spans[lo][0] : spans[hi][1]]
+    lo, hi = _grow(i, {n: _words(paragraph[a:b]) for n, (a, b) in enumerate(spans)}, words)
+    return paragraph[spans[lo][0] : spans[hi][1]]
 
 
 def window_of(e: Evidence, article: Paragraphs, words: int = WINDOW_WORDS) -> Window:
@@ -103,16 +110,9 @@ def window_of(e: Evidence, article: Paragraphs, words: int = WINDOW_WORDS) -> Wi
     if _words(e.paragraph_text) >= words:
         cut = _cut(e.paragraph_text, e.text, words)
         return Window(e, ((e.paragraph, e.paragraph_text),), cut, article)
-    lo = hi = e.paragraph
-    used = _words(e.paragraph_text)
-    grew = True
-    while grew:
-        grew = False
-        for j in (hi + 1, lo - 1):
-            if j in article and used + _words(article[j][1]) <= words:
-                used += _words(article[j][1])
-                lo, hi = min(lo, j), max(hi, j)
-                grew = True
+    sizes = {j: _words(text) for j, (_, text) in article.items()}
+    sizes[e.paragraph] = _words(e.paragraph_text)
+    lo, hi = _grow(e.paragraph, sizes, words)
     texts = {j: (article[j][1] if j in article else e.paragraph_text) for j in range(lo, hi + 1)}
     texts[e.paragraph] = e.paragraph_text
     paragraphs = tuple(sorted(texts.items()))
@@ -221,8 +221,9 @@ def read_with_model(
         messages = prompt.messages(q.resolved, hit.title, hit.published, w.text)
         said = model.complete(messages, MAX_REPLY_TOKENS)
         reply = said.text.strip()
-        grounded = None if prompt.declines(reply) else ground(reply, w, q.counted)
-        if prompt.declines(reply):
+        stated = not prompt.declines(reply)
+        grounded = ground(reply, w, q.counted) if stated else None
+        if not stated:
             verdict = NOT_STATED
         elif grounded is None:
             verdict = NOT_IN_WINDOW
