@@ -4,14 +4,17 @@ declining answer."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from bot.answering.context import AnswerContext
+from bot.answering.declines import Declined
 from bot.answering.evidence import Evidence
 from bot.answering.question import Question
 from bot.answering.reading import Said
 from bot.surfaces import messages
-from bot.types import Answer, Citation, Passage
+from bot.types import Answer, Citation, ModelNote, Passage, ReaderNote
 from index.search import (
     Hit,
     newest_date,
@@ -75,13 +78,67 @@ def passages_of(hits: Sequence[Hit]) -> tuple[Passage, ...]:
     )
 
 
-def abstain(ctx: AnswerContext, q: Question, hits: Sequence[Hit], timings: dict) -> Answer:
-    info_newest = newest_date(ctx.index)
-    count = ctx.index.article_count()
-    text = messages.NOTHING_FOUND.format(
-        count=count, newest=info_newest.isoformat() if info_newest else "an unknown date"
-    )
-    return Answer(q.text, text, True, (), passages_of(hits), timings, q.resolved)
+@dataclass(frozen=True)
+class Asked:
+    """A question on its way through the stages: what it is answered from, the passages
+    retrieved for it, each stage's time so far, and when it was asked. Every stage ends in one
+    of its two answers."""
+
+    ctx: AnswerContext
+    q: Question
+    hits: Sequence[Hit]
+    timings: dict[str, float]
+    started: float
+
+    def _total(self) -> dict[str, float]:
+        self.timings["total"] = (time.perf_counter() - self.started) * 1000
+        return self.timings
+
+    def declined(
+        self, why: Declined, reader: ReaderNote | None = None, model: ModelNote | None = None
+    ) -> Answer:
+        """The declining answer: what the index holds, and why nothing of it answers."""
+        newest = newest_date(self.ctx.index)
+        text = messages.NOTHING_FOUND.format(
+            count=self.ctx.index.article_count(),
+            newest=newest.isoformat() if newest else "an unknown date",
+        )
+        q = self.q
+        answer = Answer(q.text, text, True, (), passages_of(self.hits), self._total(), q.resolved)
+        return replace(answer, declined_because=why, reader=reader, model=model)
+
+    def answered(
+        self,
+        line: str,
+        cited: Sequence[Evidence],
+        since: float,
+        reader: ReaderNote | None = None,
+        model: ModelNote | None = None,
+    ) -> Answer:
+        """`line` cited where the quotes of `cited` stand in their paragraphs; declined when
+        none does. The finishing step ("extract") began at `since`."""
+        citations: list[Citation] = []
+        for e in cited:
+            if (c := citation(self.ctx, len(citations) + 1, e)) is not None:
+                citations.append(c)
+        if not citations:
+            return self.declined(Declined.NO_QUOTE, reader=reader, model=model)
+        self.timings["extract"] = (time.perf_counter() - since) * 1000
+        marks = "".join(f"[{c.n}]" for c in citations)
+        short = trim_words(line)
+        q = self.q
+        return Answer(
+            q.text,
+            f"{short} {marks}",
+            False,
+            tuple(citations),
+            passages_of(self.hits),
+            self._total(),
+            q.resolved,
+            short,
+            reader=reader,
+            model=model,
+        )
 
 
 def said_of(e: Evidence) -> Said:

@@ -9,7 +9,7 @@ from datetime import date
 
 import numpy as np
 
-from bot.answering.compose import abstain, citation, passages_of, said_of, trim_words, with_day
+from bot.answering.compose import Asked, said_of, with_day
 from bot.answering.context import AnswerContext, Turn
 from bot.answering.declines import Declined
 from bot.answering.evidence import (
@@ -39,7 +39,6 @@ from bot.lm.prompt import load_prompt
 from bot.surfaces import messages
 from bot.types import Answer, ModelNote, ReaderNote
 from index.search import (
-    Hit,
     SearchQuery,
     matched_text,
     query_terms,
@@ -89,16 +88,12 @@ def answer_question(
         vector = alone.query_vector + result.query_vector
         result = replace(result, query_vector=vector / np.linalg.norm(vector))
 
-    def decline(why: Declined) -> Answer:
-        timings["total"] = (time.perf_counter() - started) * 1000
-        return replace(abstain(ctx, q, hits, timings), declined_because=why)
-
     t = time.perf_counter()
     ranked, evidence = rerank_passages(ctx, q.resolved, result.query_vector, hits)
-    hits = ranked[:k]
     timings["sentences"] = (time.perf_counter() - t) * 1000
+    asked = Asked(ctx, q, ranked[:k], timings, started)
     if not evidence or evidence[0].score < ABSTAIN_BELOW:
-        return decline(Declined.WEAK_EVIDENCE)
+        return asked.declined(Declined.WEAK_EVIDENCE)
 
     if ctx.model is not None:
         # The rules' check for a question about a view stays around the model: on QuAIL's
@@ -106,15 +101,15 @@ def answer_question(
         # a window that only mentions X (docs/lm-reader.md).
         viewed = viewing(q, evidence)
         if not viewed:
-            return decline(Declined.NO_VIEW)
-        return with_age_note(_model_answer(ctx, q, viewed, hits, timings, started), q)
-    ruled = by_rules(ctx, q, evidence, hits, timings, started)
+            return asked.declined(Declined.NO_VIEW)
+        return with_age_note(_model_answer(asked, viewed), q)
+    ruled = by_rules(asked, evidence)
     if ctx.reader is None or q.kind.answer_type == AnswerType.OTHER:
         # "Why ...", "what did X do": the answer is a sentence, which the rules give.
         return with_age_note(ruled, q)
     if ruled.declined_because in RULE_VETOES:
         return ruled
-    return with_age_note(_reader_answer(ctx, q, evidence, hits, timings, started, ruled), q)
+    return with_age_note(_reader_answer(asked, evidence, ruled), q)
 
 
 def with_age_note(answer: Answer, q: Question) -> Answer:
@@ -131,77 +126,45 @@ def with_age_note(answer: Answer, q: Question) -> Answer:
     return replace(answer, note=messages.OLD_EVIDENCE.format(day=published.strftime("%-d %b %Y")))
 
 
-def _reader_answer(
-    ctx: AnswerContext,
-    q: Question,
-    evidence: Sequence[Evidence],
-    hits: Sequence[Hit],
-    timings: dict[str, float],
-    started: float,
-    ruled: Answer,
-) -> Answer:
+def _reader_answer(asked: Asked, evidence: Sequence[Evidence], ruled: Answer) -> Answer:
     """The answer the reader finds in the best evidence windows. The rules' answer is one
     candidate: when the reader finds it too, it stands as the rules gave it (full names,
     both sides of "who warned whom"); otherwise the rules only finish the reader's span."""
-    assert ctx.reader is not None
+    assert asked.ctx.reader is not None
     t = time.perf_counter()
-    read = read_answer(ctx.reader, q, [said_of(e) for e in evidence], ruled.line)
-    timings["reader"] = read.ms
+    read = read_answer(asked.ctx.reader, asked.q, [said_of(e) for e in evidence], ruled.line)
+    asked.timings["reader"] = read.ms
     if not isinstance(read, Read):
-        timings["total"] = (time.perf_counter() - started) * 1000
         note = ReaderNote("", read.margin, read.margin)
-        answer = abstain(ctx, q, hits, timings)
-        return replace(answer, declined_because=Declined.READER_NO_ANSWER, reader=note)
-    if not ruled.abstained and agrees(read.text, ruled.line):
-        timings["total"] = (time.perf_counter() - started) * 1000
-        return replace(ruled, reader=ReaderNote(read.text, read.margin, read.score))
-    support = [replace(evidence[i], text=sentence) for i, sentence in read.support]
+        return asked.declined(Declined.READER_NO_ANSWER, reader=note)
     note = ReaderNote(read.text, read.margin, read.score)
-    return _answer_from(ctx, q, read.text, support, hits, timings, started, t, reader=note)
+    if not ruled.abstained and agrees(read.text, ruled.line):
+        asked.timings["total"] = (time.perf_counter() - asked.started) * 1000
+        return replace(ruled, reader=note)
+    support = [replace(evidence[i], text=sentence) for i, sentence in read.support]
+    return _answer_from(asked, read.text, support, t, reader=note)
 
 
-def _model_answer(
-    ctx: AnswerContext,
-    q: Question,
-    evidence: Sequence[Evidence],
-    hits: Sequence[Hit],
-    timings: dict[str, float],
-    started: float,
-) -> Answer:
+def _model_answer(asked: Asked, evidence: Sequence[Evidence]) -> Answer:
     """The answer the language model copies from the best evidence windows, grounded in the
     paragraph it cites; declined when no window it reads answers."""
+    ctx = asked.ctx
     assert ctx.model is not None
     best = evidence[:MODEL_EVIDENCE]
     articles = ctx.index.article_paragraphs({e.hit.article_id for e in best})
     windows = windows_for(best, articles, words=ctx.settings.lm_window_words)
-    read = read_with_model(ctx.model, load_prompt(), q, windows)
-    timings["model"] = read.ms
+    read = read_with_model(ctx.model, load_prompt(), asked.q, windows)
+    asked.timings["model"] = read.ms
     t = time.perf_counter()  # the finishing step's own time ("extract"), after the model's
     if isinstance(read, ModelDeclined):
-        timings["total"] = (time.perf_counter() - started) * 1000
-        answer = abstain(ctx, q, hits, timings)
-        return replace(answer, declined_because=Declined.MODEL_NO_ANSWER, model=read.note)
-    return _answer_from(
-        ctx,
-        q,
-        read.text,
-        [read.support],
-        hits,
-        timings,
-        started,
-        t,
-        model=read.note,
-    )
+        return asked.declined(Declined.MODEL_NO_ANSWER, model=read.note)
+    return _answer_from(asked, read.text, [read.support], t, model=read.note)
 
 
 def _answer_from(
-    ctx: AnswerContext,
-    q: Question,
+    asked: Asked,
     line: str,
     support: Sequence[Evidence],
-    hits: Sequence[Hit],
-    timings: dict[str, float],
-    started: float,
     t: float,
     reader: ReaderNote | None = None,
     model: ModelNote | None = None,
@@ -210,11 +173,11 @@ def _answer_from(
     name the article gives, a weekday its date; the supporting paragraphs (one per story, at
     most three) are cited where the quote stands in them."""
     first = support[0]
-    kind = q.kind
+    kind = asked.q.kind
     if kind.answer_type == AnswerType.PERSON_OR_GROUP and kind.relation:
-        line = relation(q.verb, first.text) or line
+        line = relation(asked.q.verb, first.text) or line
     elif kind.answer_type in (AnswerType.PERSON_OR_GROUP, AnswerType.NAME) and not is_place(line):
-        article = ctx.index.paragraphs(first.hit.article_id)
+        article = asked.ctx.index.paragraphs(first.hit.article_id)
         line = fuller_name(line, name_places(support, article))
     if kind.answer_type == AnswerType.DATE:
         line = with_day(line, first)
@@ -224,27 +187,7 @@ def _answer_from(
             cited.append(e)
         if len(cited) == 3:
             break
-    citations = [c for n, e in enumerate(cited, 1) if (c := citation(ctx, n, e)) is not None]
-    citations = [replace(c, n=n) for n, c in enumerate(citations, 1)]
-    timings["extract"] = (time.perf_counter() - t) * 1000
-    timings["total"] = (time.perf_counter() - started) * 1000
-    if not citations:
-        answer = abstain(ctx, q, hits, timings)
-        return replace(answer, declined_because=Declined.NO_QUOTE, reader=reader, model=model)
-    marks = "".join(f"[{c.n}]" for c in citations)
-    short = trim_words(line)
-    return Answer(
-        q.text,
-        f"{short} {marks}",
-        False,
-        tuple(citations),
-        passages_of(hits),
-        timings,
-        q.resolved,
-        short,
-        reader=reader,
-        model=model,
-    )
+    return asked.answered(line, cited, t, reader=reader, model=model)
 
 
 def choose(

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import replace
 from functools import cache, partial
 
-from bot.answering.compose import abstain, citation, passages_of, trim_words, with_day
+from bot.answering.compose import Asked, with_day
 from bot.answering.context import AnswerContext
 from bot.answering.declines import Declined
 from bot.answering.evidence import Evidence
@@ -53,11 +52,8 @@ from bot.language.en.questions import (
 )
 from bot.language.en.things import best_thing, kind_member, thing_candidates, thing_kind
 from bot.language.en.verbs import mentions_verb, says_verb_of
-from bot.types import Answer, Citation
+from bot.types import Answer
 from index.embedder import Embedder
-from index.search import (
-    Hit,
-)
 
 ATTITUDE_SENTENCES = 3  # best sentences searched for a stated view ("thinks", "expects", ...)
 
@@ -108,21 +104,11 @@ def viewing(q: Question, evidence: list[Evidence]) -> list[Evidence]:
     return [e for e in evidence[:ATTITUDE_SENTENCES] if states_attitude(e.text, holder)]
 
 
-def by_rules(
-    ctx: AnswerContext,
-    q: Question,
-    evidence: list[Evidence],
-    hits: Sequence[Hit],
-    timings: dict[str, float],
-    started: float,
-) -> Answer:
+def by_rules(asked: Asked, evidence: list[Evidence]) -> Answer:
     """The answer the English rules find in the scored sentences (the rule path)."""
+    ctx, q = asked.ctx, asked.q
     question, resolved, own, kind = q.text, q.resolved, q.own, q.kind
-
-    def decline(why: Declined) -> Answer:
-        timings["total"] = (time.perf_counter() - started) * 1000
-        return replace(abstain(ctx, q, hits, timings), declined_because=why)
-
+    decline = asked.declined
     t = time.perf_counter()
     evidence = viewing(q, evidence)
     if not evidence:
@@ -217,24 +203,4 @@ def by_rules(
         cited = [best]
     if chosen is not None and kind.answer_type == AnswerType.DATE:
         line = with_day(line, chosen.support[0])
-    citations: list[Citation] = []
-    for e in cited:
-        c = citation(ctx, len(citations) + 1, e)
-        if c is not None:
-            citations.append(c)
-    if not citations:
-        return decline(Declined.NO_QUOTE)
-    marks = "".join(f"[{c.n}]" for c in citations)
-    text = f"{trim_words(line)} {marks}"
-    timings["extract"] = (time.perf_counter() - t) * 1000
-    timings["total"] = (time.perf_counter() - started) * 1000
-    return Answer(
-        question,
-        text,
-        False,
-        tuple(citations),
-        passages_of(hits),
-        timings,
-        resolved,
-        trim_words(line),
-    )
+    return asked.answered(line, cited, t)
