@@ -4,6 +4,8 @@ as differences, anything else does."""
 
 from __future__ import annotations
 
+import re
+
 _FOLD = str.maketrans(
     {
         "‘": "'",
@@ -27,6 +29,29 @@ _FOLD = str.maketrans(
 _CURRENCY = "$€£¥₹"
 # What a reply may carry around the phrase it copied: quotes, brackets, a closing full stop.
 _EDGES = " \t\n\"'“”‘’«»()[]*`.,;:!?"
+# A small number the model writes in digits may stand in words, and the reverse: "8 years" is
+# grounded by "eight years" (shown as the paragraph spells it). Not "one": a pronoun as often.
+_NUMBER_WORDS = dict(
+    (word, str(n))
+    for n, word in enumerate(
+        "two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen twenty".split(),
+        start=2,
+    )
+)
+_IN_WORDS = {digits: word for word, digits in _NUMBER_WORDS.items()}
+_LEADING_WORD = re.compile(r"^(\w+)\b(.*)$", re.S)
+
+
+def _respelt(phrase: str) -> str | None:
+    """`phrase` with its leading small number in the other spelling ("8 years" -> "eight
+    years", "Five" -> "5"), or None when it opens with none."""
+    m = _LEADING_WORD.match(phrase)
+    if m is None:
+        return None
+    word, rest = m.groups()
+    other = _IN_WORDS.get(word) or _NUMBER_WORDS.get(word.lower())
+    return other + rest if other else None
 
 
 def folded(text: str) -> tuple[str, list[int]]:
@@ -59,9 +84,11 @@ def folded(text: str) -> tuple[str, list[int]]:
 def locate(phrase: str, text: str) -> tuple[int, int] | None:
     """Where `phrase` stands in `text` (start, end offsets), or None. A reply's full stop or
     quotes around the phrase are not part of it ("U.S." keeps its stops where the text has
-    them)."""
+    them), and a small number may be spelt either way."""
     hay, at = folded(text)
-    for candidate in dict.fromkeys((phrase.strip(), phrase.strip(_EDGES))):
+    trimmed = (phrase.strip(), phrase.strip(_EDGES))
+    respelt = (r for t in trimmed if (r := _respelt(t)) is not None)
+    for candidate in dict.fromkeys((*trimmed, *respelt)):
         needle, _ = folded(candidate)
         if not any(c.isalnum() for c in needle):
             continue

@@ -57,3 +57,12 @@ def test_a_currency_symbol_and_its_number_may_stand_apart() -> None:
     assert at is not None and text[at[0] : at[1]] == "$ 20,000"
     assert locate("US$20,000", text) is not None
     assert locate("$ 20", "a $ 20 note") is not None and locate("US 20", text) is None
+
+
+def test_a_small_number_may_be_spelt_either_way() -> None:
+    text = "She led the party for eight years and won 5 elections."
+    assert locate("8 years", text) == (text.index("eight"), text.index(" and"))
+    assert locate("Five", text) == (text.index("5"), text.index("5") + 1)
+    # "one" is a pronoun as often as a number, and a bigger number stays as written.
+    assert locate("1", "One of them left.") is None
+    assert locate("eighty", "It cost 80 dollars.") is None
