@@ -99,6 +99,8 @@ def test_no_time_expression_no_window() -> None:
         ("Twelve people were hurt when a crane collapsed in which major city?", AnswerType.PLACE),
         ("Fans of which band cheered when the police arrived?", AnswerType.NAME),
         ("When the trailer was released, fans cheered for which remake?", AnswerType.NAME),
+        ("When Hugh McGuire launched LibriVox, what book did he record?", AnswerType.NAME),
+        ("When Fed officials met, how many rate cuts did they plan?", AnswerType.NUMBER),
         ("The prime minister, who resigned on Monday, will leave office when?", AnswerType.DATE),
     ],
 )

@@ -250,6 +250,8 @@ def _classify(question: str) -> QuestionKind:
     # A question word opening the asking sentence decides ("What will they do when they
     # meet?" is not a "when"); elsewhere a "who" or "which" may be a relative pronoun.
     asking = _LAST_SENTENCE.split(question.strip())[-1]
+    # "When McGuire launched LibriVox, what book ...?": the question word after the comma asks.
+    asking = _WHEN_OPENING.sub("", asking)
     # A "when" opening a clause ("... thrilled this week when the trailer was released for
     # which remake?") asks nothing.
     for pattern, kind in _WH:
@@ -272,6 +274,10 @@ def _classify(question: str) -> QuestionKind:
 
 # "when the trailer was released": a clause of the question's story, not what it asks.
 _WHEN_CLAUSE = re.compile(r"when\s+(?:the|a|an|he|she|they|it|his|her|their|its|we|you|i)\b", re.I)
+
+_WHEN_OPENING = re.compile(
+    r"^when\b[^,?]*,\s*(?=(?:who|whom|whose|what|which|when|where|how)\b)", re.I
+)
 
 _LAST_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
