@@ -60,6 +60,9 @@ def test_hit_rule_ignores_case_and_collapses_whitespace() -> None:
     assert contains_answer("Buffalo Bills", " buffalo   bills ")
     assert not contains_answer("Buffalo Sabres", "Buffalo Bills")
     assert not contains_answer("anything", "   ")  # an empty gold answer never matches
+    assert contains_answer("Law & Order", '"Law & Order"')  # a title's quotes are typography
+    assert contains_answer("McDonald's", "McDonald’s")
+    assert not contains_answer("anything", '""')
 
 
 def test_a_hit_must_be_in_the_first_2000_characters() -> None:

@@ -26,12 +26,17 @@ ANSWER_WORDS = 30
 _CITATION_MARK = re.compile(r"\[\d+\]")
 
 
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
+
+
 def normalise(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    return " ".join(text.translate(_QUOTES).split()).casefold()
 
 
 def contains_answer(text: str, gold: str) -> bool:
-    needle = normalise(gold)
+    """Does `text` hold the gold answer, whatever its case, spaces and curly quotes? A gold
+    title's quotation marks are typography, not the answer ('"Law & Order"')."""
+    needle = normalise(gold).strip("\"'")
     return bool(needle) and needle in normalise(text)
 
 
