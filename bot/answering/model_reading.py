@@ -22,6 +22,7 @@ from bot.answering.reading import answers, widened
 from bot.lm.model import LanguageModel
 from bot.lm.prompt import Prompt
 from bot.types import ModelNote, WindowRead
+from index.search import Hit
 from index.text.sentences import sentence_spans
 
 # Windows read at most per question: each costs ~2 s on two cores, so two keep p95 near 6 s; a
@@ -117,6 +118,14 @@ def window_of(e: Evidence, article: Paragraphs, words: int = WINDOW_WORDS) -> Wi
     texts[e.paragraph] = e.paragraph_text
     paragraphs = tuple(sorted(texts.items()))
     return Window(e, paragraphs, "\n\n".join(t for _, t in paragraphs), article)
+
+
+def top_passage_first(evidence: Sequence[Evidence], passages: Sequence[Hit]) -> list[Evidence]:
+    """The evidence with the best sentence of the top passage first: the passages' ranking also
+    weighs the fused rank and the question's dates, which the sentences' own scores do not."""
+    top = passages[0].chunk if passages else None
+    lead = next((e for e in evidence if e.hit.chunk == top), None)
+    return [lead, *(e for e in evidence if e is not lead)] if lead else list(evidence)
 
 
 def windows_for(

@@ -19,7 +19,12 @@ from bot.answering.evidence import (
     Evidence,
     rerank_passages,
 )
-from bot.answering.model_reading import ModelDeclined, read_with_model, windows_for
+from bot.answering.model_reading import (
+    ModelDeclined,
+    read_with_model,
+    top_passage_first,
+    windows_for,
+)
 from bot.answering.naming import name_places, relation
 from bot.answering.question import Question, parse_question
 from bot.answering.reading import Read, agrees, read_answer
@@ -150,7 +155,7 @@ def _model_answer(asked: Asked, evidence: Sequence[Evidence]) -> Answer:
     paragraph it cites; declined when no window it reads answers."""
     ctx = asked.ctx
     assert ctx.model is not None
-    best = evidence[:MODEL_EVIDENCE]
+    best = top_passage_first(evidence, asked.hits)[:MODEL_EVIDENCE]
     articles = ctx.index.article_paragraphs({e.hit.article_id for e in best})
     windows = windows_for(best, articles, words=ctx.settings.lm_window_words)
     read = read_with_model(ctx.model, load_prompt(), asked.q, windows)

@@ -11,7 +11,14 @@ import pytest
 from bot.answering import AnswerContext, answer_question
 from bot.answering.declines import Declined
 from bot.answering.evidence import Evidence
-from bot.answering.model_reading import WINDOW_WORDS, Window, ground, spelt, window_of
+from bot.answering.model_reading import (
+    WINDOW_WORDS,
+    Window,
+    ground,
+    spelt,
+    top_passage_first,
+    window_of,
+)
 from bot.config import Settings
 from index.build import build_index
 from index.search import Hit
@@ -181,3 +188,15 @@ def test_a_reply_read_off_the_title_is_cited_where_the_article_says_it() -> None
     assert phrase == "107" and support.paragraph == 1 and "107 people died" in support.text
     assert ground("Mecca", w) is None  # in the title, but no paragraph repeats it
     assert ground("Medina", w) is None
+
+
+def test_the_top_passages_best_sentence_is_read_first() -> None:
+    def passage(chunk: int) -> Hit:
+        return Hit(chunk, f"a{chunk}", "text", ("p",), 1, 1, "T", "W", "", "", 1.0, 1.0, None)
+
+    top, other = passage(7), passage(3)
+    high, low, lower = (Evidence(t, h, 1, t, 0) for t, h in (("a", other), ("b", top), ("c", top)))
+    # The passages' ranking weighs dates and the fused rank too: it put `top` first.
+    assert top_passage_first([high, low, lower], [top, other]) == [low, high, lower]
+    assert top_passage_first([high], [top, other]) == [high]  # the top passage scored nothing
+    assert top_passage_first([high, low], []) == [high, low]
