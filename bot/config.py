@@ -76,6 +76,15 @@ class Settings(IndexSettings):
     lm_threads: int | None = Field(
         None, ge=1, description="CPU threads the language model uses (default: every core)."
     )
+    lm_queue: int = Field(
+        2,
+        ge=0,
+        description=(
+            "Questions that may wait while the language model reads another (the Telegram "
+            "bot); one asked past that is answered at once by the MiniLM reader, and says so "
+            "(0: every question waits)."
+        ),
+    )
     max_question_chars: int = Field(
         1000, ge=10, description="Longer questions are refused with a message."
     )

@@ -19,6 +19,11 @@ NOTHING_FOUND: Final = (
 
 # Under an answer to a question about the last days whose evidence is older. {day}: "13 Jul 2021".
 OLD_EVIDENCE: Final = "Note: this is from a story of {day}; I have nothing newer on it."
+# An answer from the fast reader while the language model is busy with other chats.
+MODEL_BUSY: Final = (
+    "Note: many questions came at once, so this one was read by the fast reader; ask again "
+    "in a minute for the language model's reading."
+)
 
 # When an answer comes without any text of its own.
 NO_ANSWER: Final = "I couldn't find an answer to that in the news I have."

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import date
 
 from bot.answering import AnswerContext, Turn, answer_question
 from bot.config import Settings
 from bot.language.en.places import load_gazetteers
 from bot.surfaces.conversations import ConversationStore
+from bot.surfaces.messages import MODEL_BUSY
 from bot.surfaces.readers import Readers
 from bot.types import Answer
 from index.embedder import Embedder
@@ -30,6 +32,8 @@ class NewsService:
         self.conversations = ConversationStore(settings.data_dir / CONVERSATIONS_DB)
         self._lock = threading.Lock()
         self._context: AnswerContext | None = None
+        self._counting = threading.Lock()
+        self._with_model = 0
         load_gazetteers()  # now, not during someone's first "which city" question
 
     def context(self) -> AnswerContext:
@@ -47,9 +51,27 @@ class NewsService:
             index, self.embedder, self.settings, self.readers.reader, self.readers.model
         )
 
+    @property
+    def with_model(self) -> int:
+        """Questions the language model is reading or that wait for it."""
+        return self._with_model
+
     def ask(self, conversation: str, question: str, *, as_of: date | None = None) -> Answer:
         history = self.conversations.history(conversation)
-        answer = answer_question(self.context(), question, history=history, as_of=as_of)
+        ctx = self.context()
+        queue = self.settings.lm_queue
+        with self._counting:
+            # One reading and `queue` waiting: the next is the fast reader's, at once.
+            overflow = ctx.model is not None and 0 < queue < self._with_model
+            chosen = replace(ctx, model=None) if overflow else ctx
+            self._with_model += chosen.model is not None
+        try:
+            answer = answer_question(chosen, question, history=history, as_of=as_of)
+        finally:
+            with self._counting:
+                self._with_model -= chosen.model is not None
+        if overflow:
+            answer = replace(answer, note=" ".join(n for n in (answer.note, MODEL_BUSY) if n))
         self.conversations.append(
             conversation,
             Turn(question, answer.resolved_question, "" if answer.abstained else answer.text),

@@ -10,7 +10,8 @@ this process, on an index of corpus/ built into a temporary folder (or the one i
 Each user asks its questions one after another, each as soon as the answer to the previous one
 arrived, so up to --users questions are in flight at any time. Checks that every question got
 exactly one reply and that Telegram would have accepted every call, then prints reply times
-(question pushed -> the bot's sendMessage reached the server): p50, p95, max, and throughput.
+(question pushed -> the bot's sendMessage reached the server): p50, p95, max, and throughput,
+and with --reader lm how many the MiniLM reader answered past the model's queue (--lm-queue).
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ async def user(fake: FakeBotApi, chat: int, questions: list[str], pushed: list[f
 
 async def run(settings: Settings, users: int, total: int) -> None:
     embedder = SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size)
-    service = NewsService(settings, embedder, open_readers(settings))
+    service = NewsService(settings, embedder, open_readers(settings, fallback=True))
     embedder.encode(["warm-up"])
     async with FakeBotApi() as fake:
         settings = settings.model_copy(
@@ -118,11 +119,16 @@ async def run(settings: Settings, users: int, total: int) -> None:
         abstained = sum(
             "I found nothing" in m.text for m in fake.sent_messages() if m.chat_id in asked
         )
+        fast = sum(
+            "read by the fast reader" in m.text for m in fake.sent_messages() if m.chat_id in asked
+        )
     service.conversations.close()
     ms = [s * 1000 for s in latencies]
-    print(f"reader: {settings.reader.value}")
+    print(f"reader: {settings.reader.value}, lm queue {settings.lm_queue}")
     print(f"{total} questions from {users} users: every one answered once, no rejected call")
     print(f"  {total - abstained} answered with citations, {abstained} abstained")
+    if settings.reader == ReaderKind.LM:
+        print(f"  {fast} read by the fast reader while the language model was busy")
     print(
         f"  reply time p50 {percentile(ms, 0.5):.0f} ms, p95 {percentile(ms, 0.95):.0f} ms, "
         f"max {max(ms):.0f} ms, mean {statistics.fmean(ms):.0f} ms"
@@ -136,12 +142,19 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=500)
     parser.add_argument("--data-dir", type=Path, help="an index of corpus/ (built if missing)")
     parser.add_argument("--reader", choices=[k.value for k in ReaderKind], default="rules")
+    parser.add_argument(
+        "--lm-queue", type=int, default=2, help="as NEWSBOT_LM_QUEUE (0: every question waits)"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
         data = args.data_dir or Path(tmp) / "data"
         settings = Settings(
-            _env_file=None, data_dir=data, corpus_paths=[ROOT / "corpus"], reader=args.reader
+            _env_file=None,
+            data_dir=data,
+            corpus_paths=[ROOT / "corpus"],
+            reader=args.reader,
+            lm_queue=args.lm_queue,
         )
         if current_generation(data) is None:
             print(f"indexing corpus/ into {data} …", flush=True)

@@ -102,7 +102,7 @@ def run_bot(settings: Settings, webhook: bool = False) -> None:
     embedder = SentenceTransformerEmbedder(settings.embedding_model, settings.embed_batch_size)
     try:
         ensure_index(settings, embedder)
-        service = NewsService(settings, embedder, open_readers(settings))
+        service = NewsService(settings, embedder, open_readers(settings, fallback=True))
         service.context()
         embedder.encode(["warm-up"])  # load the model now, not on the first question
     except (StoreError, EmbedderError, ReaderError, ModelError) as exc:
