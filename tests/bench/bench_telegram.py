@@ -10,8 +10,9 @@ this process, on an index of corpus/ built into a temporary folder (or the one i
 Each user asks its questions one after another, each as soon as the answer to the previous one
 arrived, so up to --users questions are in flight at any time. Checks that every question got
 exactly one reply and that Telegram would have accepted every call, then prints reply times
-(question pushed -> the bot's sendMessage reached the server): p50, p95, max, and throughput,
-and with --reader lm how many the MiniLM reader answered past the model's queue (--lm-queue).
+(question pushed -> the bot's sendMessage reached the server): p50, p95, max, throughput and
+the peak resident memory; with --reader lm, also how many the MiniLM reader answered past the
+language model's queue (--lm-queue, as NEWSBOT_LM_QUEUE).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import resource
 import statistics
 import sys
 import tempfile
@@ -134,6 +136,8 @@ async def run(settings: Settings, users: int, total: int) -> None:
         f"max {max(ms):.0f} ms, mean {statistics.fmean(ms):.0f} ms"
     )
     print(f"  {total / wall:.1f} questions/s over {wall:.1f} s")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6  # KiB -> GB (about)
+    print(f"  peak resident memory of the process (bot, fake API, models): {peak:.2f} GB")
 
 
 def main() -> None:
