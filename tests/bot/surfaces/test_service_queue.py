@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import date
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 
 from bot.config import Settings
 from bot.lm.model import Completion, Message
