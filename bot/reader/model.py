@@ -81,6 +81,7 @@ class Reader:
         """The shipped MiniLM at `base` with the trained weights of `weights` (a safetensors
         file holding only the trained parameters)."""
         import torch
+        from safetensors import SafetensorError
         from safetensors.torch import load_file
         from transformers import AutoTokenizer
 
@@ -90,7 +91,14 @@ class Reader:
                 "or set NEWSBOT_READER=rules to answer by the rules alone."
             )
         model = base_model(base)
-        state = {k: v.to(torch.float32) for k, v in load_file(str(weights)).items()}
+        try:
+            stored = load_file(str(weights))
+        except (SafetensorError, OSError) as exc:
+            raise ReaderError(
+                f"{weights} is not a readable safetensors file ({exc}): restore it with `git "
+                "checkout models/reader/` or `make reader`, or set NEWSBOT_READER=rules"
+            ) from exc
+        state = {k: v.to(torch.float32) for k, v in stored.items()}
         expected = {n for n, _ in model.named_parameters() if trainable(n)}
         if set(state) != expected:
             raise ReaderError(f"{weights} does not hold the reader's trained layers")

@@ -50,3 +50,6 @@ def test_weights_of_another_model_are_refused(tmp_path: Path) -> None:
     save_file({"x": torch.zeros(1)}, str(tmp_path / "other.safetensors"))
     with pytest.raises(ReaderError, match="does not hold"):
         Reader.load(tmp_path / "other.safetensors", base)
+    (tmp_path / "damaged.safetensors").write_bytes(b"half a file")
+    with pytest.raises(ReaderError, match="not a readable safetensors file"):
+        Reader.load(tmp_path / "damaged.safetensors", base)
