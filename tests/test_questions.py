@@ -401,6 +401,15 @@ def test_a_surname_gets_its_first_name_from_the_evidence() -> None:
     assert not is_fuller("Walgreens Walgreens", "Walgreens")
     assert not is_fuller("White House", "House")
     assert fuller_name("Haley", ["Nobody else is named here."]) == "Haley"
+    # A common word that only a sentence's start or a subheading capitalises is no first name;
+    # a first name opening a sentence still is.
+    sharing = ["Sharing Mastodon user handles works.", "Users kept sharing links to Mastodon."]
+    assert fuller_name("Mastodon", sharing) == "Mastodon"
+    assert fuller_name("TikTok", ["Violent TikTok video taken down", "a violent clip"]) == "TikTok"
+    assert fuller_name("Mastodon", ["Users said Sharing Mastodon is a club."]) == "Sharing Mastodon"
+    assert fuller_name(
+        "Carney", ["Mark Carney spoke.", "To mark it, he said Mark Carney won."]
+    ) == ("Mark Carney")
     # "New" opens a name instead of being stripped as a sentence opener.
     assert [c.text for c in candidates("New Zealand won in New York.", AnswerType.PLACE)] == [
         "New Zealand",

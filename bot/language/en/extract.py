@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.language.en.lexicon import table
@@ -202,15 +202,30 @@ _AFFILIATIONS = frozenset(_WORDS["affiliations"])
 def fuller_name(name: str, texts: Iterable[str]) -> str:
     """The fuller form of a one-word `name` in `texts`: news gives a full name once, then the
     surname ("Paltrow" -> "Gwyneth Paltrow", also out of "Actress Gwyneth Paltrow"; "Curtis"
-    -> "Jamie Lee Curtis")."""
-    for text in texts:
+    -> "Jamie Lee Curtis"). Not a common word that only a sentence's start (or a subheading)
+    capitalises: "Sharing Mastodon user handles ..." where the texts also say "sharing"."""
+    seen = list(texts)
+    for text in seen:
         for c in names(text):
             words = c.text.split()
             for size in (3, 2):
                 tail = " ".join(words[-size:])
                 if len(words) >= size and is_fuller(tail, name):
-                    return tail
+                    at = c.end - len(tail)
+                    if not (_opens_sentence(text, at) and _in_lower_case(tail.split()[0], seen)):
+                        return tail
     return name
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    before = text[:at].rstrip(" \"'“‘")
+    return not before or before[-1] in ".!?:\n"
+
+
+def _in_lower_case(word: str, texts: Sequence[str]) -> bool:
+    """Do `texts` use `word` uncapitalised ("sharing", "violent"): a word, not a name?"""
+    lower = re.compile(rf"\b{re.escape(word.lower())}\b")
+    return any(lower.search(t) for t in texts)
 
 
 def with_former(name: str, texts: Iterable[str]) -> str:
