@@ -72,7 +72,7 @@ class ModelNote:
     prompt_version: int
     windows: tuple[WindowRead, ...]
     # The best evidence sentence's score (cosine and keyword overlap with the question), the
-    # windows' starting point: what abstention weighs beside the model's own "not stated".
+    # windows' starting point: shown beside the model's verdicts to judge its declines.
     evidence_score: float = 0.0
 
 

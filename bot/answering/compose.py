@@ -90,7 +90,8 @@ class Asked:
     timings: dict[str, float]
     started: float
 
-    def _total(self) -> dict[str, float]:
+    def timed(self) -> dict[str, float]:
+        """The stages' times, with the total until now."""
         self.timings["total"] = (time.perf_counter() - self.started) * 1000
         return self.timings
 
@@ -104,7 +105,7 @@ class Asked:
             newest=newest.isoformat() if newest else "an unknown date",
         )
         q = self.q
-        answer = Answer(q.text, text, True, (), passages_of(self.hits), self._total(), q.resolved)
+        answer = Answer(q.text, text, True, (), passages_of(self.hits), self.timed(), q.resolved)
         return replace(answer, declined_because=why, reader=reader, model=model)
 
     def answered(
@@ -133,7 +134,7 @@ class Asked:
             False,
             tuple(citations),
             passages_of(self.hits),
-            self._total(),
+            self.timed(),
             q.resolved,
             short,
             reader=reader,

@@ -144,8 +144,7 @@ def _reader_answer(asked: Asked, evidence: Sequence[Evidence], ruled: Answer) ->
         return asked.declined(Declined.READER_NO_ANSWER, reader=note)
     note = ReaderNote(read.text, read.margin, read.score)
     if not ruled.abstained and agrees(read.text, ruled.line):
-        asked.timings["total"] = (time.perf_counter() - asked.started) * 1000
-        return replace(ruled, reader=note)
+        return replace(ruled, timings_ms=asked.timed(), reader=note)
     support = [replace(evidence[i], text=sentence) for i, sentence in read.support]
     return _answer_from(asked, read.text, support, t, reader=note)
 
